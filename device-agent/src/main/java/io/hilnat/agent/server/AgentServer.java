@@ -1,0 +1,111 @@
+package io.hilnat.agent.server;
+
+import com.sun.net.httpserver.HttpServer;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.hilnat.agent.core.AgentCore;
+import io.hilnat.agent.core.AgentMetrics;
+import io.hilnat.agent.core.ModelCache;
+import io.hilnat.agent.energy.CommandRunner;
+import io.hilnat.agent.energy.Meters;
+import io.hilnat.agent.energy.Sysfs;
+import io.hilnat.agent.energy.ThermalZones;
+import io.hilnat.agent.profile.HardwareProfile;
+import io.hilnat.agent.runtime.ModelRuntime;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Assembles a running agent: core, gRPC service, health, reflection, auth, TLS, metrics. */
+public final class AgentServer implements AutoCloseable {
+
+  /** How to start: everything {@code agent serve} accepts. */
+  public record Config(
+      String bind,
+      int port,
+      HardwareProfile profile,
+      String deviceId,
+      Path cacheDir,
+      long maxModelBytes,
+      String token,
+      Path tlsCert,
+      Path tlsKey,
+      int metricsPort,
+      Path sysfsRoot) {}
+
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final HttpServer metricsServer;
+
+  public AgentServer(Config config, ModelRuntime runtime) throws IOException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AgentMetrics metrics = new AgentMetrics(registry);
+    HardwareProfile profile = config.profile();
+    AgentCore core = new AgentCore(config.deviceId(), profile, runtime,
+        new ModelCache(config.cacheDir(), config.maxModelBytes()),
+        Meters.open(profile.energy(), config.sysfsRoot(), CommandRunner.system()),
+        new ThermalZones(Sysfs.under(config.sysfsRoot(), "/sys/class/thermal"), profile.thermalZones()),
+        metrics);
+    ServerCredentials credentials = config.tlsCert() == null
+        ? InsecureServerCredentials.create()
+        : TlsServerCredentials.create(config.tlsCert().toFile(), config.tlsKey().toFile());
+    var builder = io.grpc.netty.NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port()), credentials)
+        .maxInboundMessageSize(256 << 20)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance());
+    DeviceAgentService service = new DeviceAgentService(core);
+    builder.addService(config.token() == null
+        ? ServerInterceptors.intercept(service)
+        : ServerInterceptors.intercept(service, new TokenAuthInterceptor(config.token())));
+    server = builder.build().start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus("hilnat.agent.v1.DeviceAgent", ServingStatus.SERVING);
+    metricsServer = config.metricsPort() < 0 ? null : startMetrics(config.bind(), config.metricsPort(), registry);
+  }
+
+  private static HttpServer startMetrics(String bind, int port, PrometheusMeterRegistry registry) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress(bind, port), 0);
+    http.createContext("/metrics", exchange -> {
+      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    http.start();
+    return http;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The metrics port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.getAddress().getPort();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdownNow();
+    if (metricsServer != null) {
+      metricsServer.stop(0);
+    }
+  }
+}
