@@ -1,0 +1,71 @@
+package io.hilnat.agent.server;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.hilnat.agent.profile.ProfileLoader;
+import io.hilnat.agent.runtime.TfliteRuntime;
+import io.hilnat.agent.v1.DeviceAgentGrpc;
+import io.hilnat.agent.v1.ModelChunk;
+import io.hilnat.agent.v1.ModelHeader;
+import io.hilnat.agent.v1.UploadResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Real agents on 127.0.0.1 for tests, and the model fixture the host's exporter wrote. */
+final class TestAgents {
+
+  static final TfliteRuntime RUNTIME = new TfliteRuntime();
+
+  private TestAgents() {}
+
+  static AgentServer start(Path cache, long maxBytes, String token, Path cert, Path key) throws Exception {
+    return new AgentServer(new AgentServer.Config("127.0.0.1", 0, ProfileLoader.builtIn("linux-x86_64"),
+        "test-device", cache, maxBytes, token, cert, key, 0, Path.of("/nonexistent-sysfs")), RUNTIME);
+  }
+
+  static ManagedChannel channel(AgentServer server) {
+    return ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+        .maxInboundMessageSize(256 << 20).build();
+  }
+
+  /** A 3×32×32 MBConv network exported by the host's TfliteExporter (see ExportEquivalenceTest there). */
+  static byte[] model() throws Exception {
+    return Files.readAllBytes(Path.of(TestAgents.class.getResource("/models/mbconv-32px.tflite").toURI()));
+  }
+
+  static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  /** Uploads {@code bytes} declaring {@code sha} and {@code size}; returns the result or the error. */
+  static CompletableFuture<UploadResult> upload(DeviceAgentGrpc.DeviceAgentStub stub, byte[] bytes, String sha,
+      long size) {
+    CompletableFuture<UploadResult> done = new CompletableFuture<>();
+    StreamObserver<ModelChunk> stream = stub.withDeadlineAfter(30, TimeUnit.SECONDS).uploadModel(new StreamObserver<>() {
+      public void onNext(UploadResult r) {
+        done.complete(r);
+      }
+
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      public void onCompleted() {
+        done.complete(null);
+      }
+    });
+    stream.onNext(ModelChunk.newBuilder().setHeader(ModelHeader.newBuilder().setSha256(sha).setSizeBytes(size)).build());
+    for (int off = 0; off < bytes.length; off += 64 * 1024) {
+      stream.onNext(ModelChunk.newBuilder()
+          .setData(ByteString.copyFrom(bytes, off, Math.min(64 * 1024, bytes.length - off))).build());
+    }
+    stream.onCompleted();
+    return done;
+  }
+}
