@@ -88,8 +88,8 @@ public final class AgentCore {
   }
 
   /**
-   * Loads the verified upload once to check that the runtime accepts it, then keeps it. A model the
-   * runtime rejects is not kept.
+   * Loads the verified upload and runs it once on zeros to check that the runtime accepts it, then
+   * keeps it. A model the runtime rejects, at load or at its first inference, is not kept.
    */
   public UploadResult accept(ModelCache.Upload upload, String sha256, long size) throws IOException {
     Path file = upload.finish();
@@ -98,9 +98,12 @@ public final class AgentCore {
     try (LoadedModel model = runtime.load(file, 1)) {
       inputs = model.inputs();
       outputs = model.outputs();
-    } catch (ModelLoadException e) {
+      model.setInput(new float[inputs.get(0).elements()]);
+      model.invoke();
+    } catch (ModelLoadException | RuntimeException e) {
       metrics.failure("invalid_model");
-      throw new AgentException(AgentException.Kind.INVALID_ARGUMENT, "model rejected: " + e.getMessage());
+      String reason = e instanceof ModelLoadException ? e.getMessage() : "its first inference failed: " + e.getMessage();
+      throw new AgentException(AgentException.Kind.INVALID_ARGUMENT, "model rejected: " + reason);
     }
     upload.commit();
     metrics.uploaded(size);
