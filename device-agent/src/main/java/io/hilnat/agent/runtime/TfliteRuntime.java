@@ -21,8 +21,8 @@ public final class TfliteRuntime implements ModelRuntime {
 
   public TfliteRuntime() {
     // The raw Interpreter works only after DJL's engine has loaded the native library.
-    Engine engine = Engine.getEngine("TFLite");
-    this.version = engine.getVersion();
+    Engine.getEngine("TFLite");
+    this.version = org.tensorflow.lite.TensorFlowLite.runtimeVersion();
   }
 
   @Override

@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
     description = "Hardware-in-the-loop Neural Architecture Transfer.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      BenchCommand.class,
+      AgentsCommand.class,
+      ExportCommand.class,
+      DemoCommand.class,
     })
 public final class HilnatMain implements Runnable {
 

@@ -27,8 +27,9 @@ public final class RandomNetworks {
     for (int b = 0; b < blocks; b++) {
       int stride = random.nextInt(3) == 0 ? 2 : 1;
       int out = random.nextBoolean() ? channels : 8 + 8 * random.nextInt(4);
-      nodes.addAll(mbconv(channels, out, KERNELS[random.nextInt(3)], EXPANDS[random.nextInt(3)], stride,
-          random.nextBoolean(), randomActivation()));
+      int mid = channels * EXPANDS[random.nextInt(3)];
+      nodes.addAll(mbconv(channels, mid, out, KERNELS[random.nextInt(3)], stride,
+          random.nextBoolean() ? Math.max(8, mid / 4) : 0, randomActivation()));
       channels = out;
     }
     nodes.addAll(convBnAct(channels, 32, 1, 1, false, Activation.Kind.HSWISH));
@@ -37,16 +38,19 @@ public final class RandomNetworks {
     return new NetworkDescription(name, inputChannels, size, nodes);
   }
 
-  /** One MBConv block; a residual wraps it when stride is 1 and channels are kept. */
-  public List<Node> mbconv(int in, int out, int kernel, int expand, int stride, boolean se, Activation.Kind act) {
-    int mid = in * expand;
+  /**
+   * One MBConv block: 1×1 expand to {@code mid} (skipped when {@code mid == in}), depthwise, squeeze-excite
+   * to {@code seChannels} (none when 0), 1×1 project. A residual wraps it when stride is 1 and channels
+   * are kept.
+   */
+  public List<Node> mbconv(int in, int mid, int out, int kernel, int stride, int seChannels, Activation.Kind act) {
     List<Node> body = new ArrayList<>();
-    if (expand != 1) {
+    if (mid != in) {
       body.addAll(convBnAct(in, mid, 1, 1, false, act));
     }
     body.addAll(convBnAct(mid, mid, kernel, stride, true, act));
-    if (se) {
-      body.add(squeezeExcite(mid, Math.max(8, mid / 4)));
+    if (seChannels > 0) {
+      body.add(squeezeExcite(mid, seChannels));
     }
     body.add(conv(mid, out, 1, 1, false));
     body.add(batchNorm(out));

@@ -1,0 +1,61 @@
+package io.hilnat.host.cli;
+
+import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.net.NetworkDescription;
+import io.hilnat.host.net.NetworkStats;
+import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.ArchitectureFormat;
+import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.space.SubnetBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hilnat export --space S --arch A -o FILE.tflite}: a subnet as a real TFLite file. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Export a subnet of a search space as a .tflite file (random weights until a supernet is given).")
+public final class ExportCommand implements Callable<Integer> {
+
+  @Option(names = "--space", defaultValue = "small-mbv3", description = "built-in space or YAML file (default ${DEFAULT-VALUE})")
+  String space;
+
+  @Option(names = "--arch", required = true,
+      description = "smallest, largest, random:SEED, JSON {\"resolution\":..,\"width\":..,\"stages\":[[{\"k\":3,\"e\":4}],..]} or genes")
+  String arch;
+
+  @Option(names = "--input-channels", defaultValue = "3", description = "image channels (default ${DEFAULT-VALUE})")
+  int inputChannels;
+
+  @Option(names = "--classes", defaultValue = "10", description = "classifier outputs (default ${DEFAULT-VALUE})")
+  int classes;
+
+  @Option(names = "--seed", defaultValue = "0", description = "seed of the random weights")
+  long seed;
+
+  @Option(names = {"-o", "--output"}, required = true, description = "the .tflite file to write")
+  Path output;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    SearchSpace s = SearchSpaceLoader.load(space);
+    Architecture a = ArchitectureFormat.parse(s, arch);
+    NetworkDescription net = new SubnetBuilder(s).build(a, inputChannels, classes, seed);
+    byte[] model = new TfliteExporter().export(net);
+    if (output.getParent() != null) {
+      Files.createDirectories(output.getParent());
+    }
+    Files.write(output, model);
+    NetworkStats stats = NetworkStats.of(net);
+    spec.commandLine().getOut().printf("wrote %s: %d bytes, %.2f M MAdds, %.3f M params, input NHWC [1,%d,%d,%d]%n"
+            + "architecture %s%nweights: random (seed %d)%n",
+        output, model.length, stats.madds() / 1e6, stats.params() / 1e6, a.resolution(), a.resolution(),
+        inputChannels, ArchitectureFormat.toJson(a), seed);
+    return 0;
+  }
+}
