@@ -53,7 +53,8 @@ public final class RandomNetworks {
       body.add(squeezeExcite(mid, seChannels));
     }
     body.add(conv(mid, out, 1, 1, false));
-    body.add(batchNorm(out));
+    // a small gain on the residual branch keeps activations of order one through deep stacks
+    body.add(batchNorm(out, stride == 1 && in == out ? 0.2f : 1f));
     return stride == 1 && in == out ? List.of(new Residual(body)) : body;
   }
 
@@ -69,12 +70,17 @@ public final class RandomNetworks {
   }
 
   public BatchNorm batchNorm(int channels) {
+    return batchNorm(channels, 1f);
+  }
+
+  /** Random inference statistics; {@code gain} scales gamma. */
+  public BatchNorm batchNorm(int channels, float gain) {
     float[] gamma = new float[channels];
     float[] beta = new float[channels];
     float[] mean = new float[channels];
     float[] var = new float[channels];
     for (int c = 0; c < channels; c++) {
-      gamma[c] = 0.5f + random.nextFloat();
+      gamma[c] = gain * (0.5f + random.nextFloat());
       beta[c] = (float) (0.2 * random.nextGaussian());
       mean[c] = (float) (0.2 * random.nextGaussian());
       var[c] = 0.5f + random.nextFloat();

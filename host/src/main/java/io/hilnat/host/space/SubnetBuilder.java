@@ -54,7 +54,7 @@ public final class SubnetBuilder {
     nodes.add(weights.conv(expand, features, 1, 1, false));
     nodes.add(new Activation(head.activation()));
     nodes.add(weights.dense(features, classes));
-    return new NetworkDescription(space.name() + "-" + ArchitectureFormat.key(space, arch).replace(",", ""),
+    return new NetworkDescription(space.name() + "-" + Integer.toHexString(ArchitectureFormat.key(space, arch).hashCode()),
         inputChannels, arch.resolution(), nodes);
   }
 

@@ -1,0 +1,95 @@
+package io.hilnat.host.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hilnat.host.agentclient.LocalAgent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands as a user runs them, against a real local agent. */
+class CliTest {
+
+  @TempDir static Path dir;
+  static LocalAgent agent;
+
+  @BeforeAll
+  static void start() throws Exception {
+    agent = LocalAgent.start(dir.resolve("cache"));
+  }
+
+  @AfterAll
+  static void stop() {
+    agent.close();
+  }
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cli = HilnatMain.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void exportThenBenchOnTwoAgentsOneOfThemDown() throws Exception {
+    Path model = dir.resolve("smallest.tflite");
+    Run export = run("export", "--space", "small-mbv3", "--arch", "smallest", "-o", model.toString());
+    assertEquals(0, export.code(), export.err());
+    assertTrue(Files.size(model) > 1000);
+    assertTrue(export.out().contains("MAdds"), export.out());
+
+    int down;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      down = socket.getLocalPort();
+    }
+    Run bench = run("bench", model.toString(), "--agent", agent.target(), "--agent", "127.0.0.1:" + down,
+        "--runs", "10", "--min-seconds", "0", "--warmup", "2", "--warmup-seconds", "0", "--json");
+    assertEquals(1, bench.code(), "an agent that is down makes the exit code non-zero");
+    JsonNode json = new ObjectMapper().readTree(bench.out());
+    assertEquals(2, json.size());
+    JsonNode ok = json.get(0);
+    assertEquals(agent.target(), ok.get("agent").asText());
+    assertEquals(10, ok.at("/result/stats/count").asInt());
+    assertEquals(10, ok.at("/result/latenciesMs").size());
+    assertTrue(ok.at("/result/stats/p50Ms").asDouble() > 0);
+    assertTrue(json.get(1).get("error").asText().contains("unreachable"), json.get(1).toString());
+
+    Run table = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds", "0");
+    assertEquals(0, table.code(), table.err());
+    assertTrue(table.out().contains("p50 ms") && table.out().contains("linux-x86_64"), table.out());
+  }
+
+  @Test
+  void describeAndClearErrors() {
+    Run describe = run("agents", "describe", "--agent", agent.target());
+    assertEquals(0, describe.code(), describe.err());
+    assertTrue(describe.out().contains("tflite 2.6.2"), describe.out());
+
+    Run badAgent = run("agents", "describe", "--agent", "localhost");
+    assertEquals(2, badAgent.code());
+    assertTrue(badAgent.err().contains("not HOST:PORT"), badAgent.err());
+
+    Run missing = run("bench", dir.resolve("nope.tflite").toString(), "--agent", agent.target());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("nope.tflite does not exist"), missing.err());
+
+    Run badArch = run("export", "--arch", "{\"resolution\":999,\"width\":1.0,\"stages\":[]}", "-o", "x.tflite");
+    assertEquals(2, badArch.code());
+    assertTrue(badArch.err().contains("resolution 999"), badArch.err());
+  }
+}
