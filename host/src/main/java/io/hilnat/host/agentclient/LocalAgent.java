@@ -75,7 +75,8 @@ public final class LocalAgent implements AutoCloseable {
     }
   }
 
-  private static Path agentTarget() {
+  /** The built agent module: jar and lib/ (see {@link #start}). */
+  public static Path agentTarget() {
     String explicit = System.getProperty("hilnat.agent.home");
     if (explicit != null) {
       return Path.of(explicit);

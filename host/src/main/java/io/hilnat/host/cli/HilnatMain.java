@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       AgentsCommand.class,
       ExportCommand.class,
       DemoCommand.class,
+      BenchmarkCommand.class,
     })
 public final class HilnatMain implements Runnable {
 
