@@ -50,9 +50,10 @@ public final class AgentCore {
   private final ThermalZones thermal;
   private final DeviceQueue queue = new DeviceQueue();
   private final AgentMetrics metrics;
+  private final String affinity;
 
   public AgentCore(String deviceId, HardwareProfile profile, ModelRuntime runtime, ModelCache cache,
-      Meters.Opened meter, ThermalZones thermal, AgentMetrics metrics) {
+      Meters.Opened meter, ThermalZones thermal, AgentMetrics metrics, String affinity) {
     this.deviceId = deviceId;
     this.profile = profile;
     this.runtime = runtime;
@@ -60,6 +61,7 @@ public final class AgentCore {
     this.meter = meter;
     this.thermal = thermal;
     this.metrics = metrics;
+    this.affinity = affinity;
     metrics.bindQueue(queue::waiting);
   }
 
@@ -84,6 +86,7 @@ public final class AgentCore {
         .setProtocolVersion(PROTOCOL)
         .setMaxModelBytes(cache.maxModelBytes())
         .setQueueLength(queue.waiting())
+        .setCpuAffinity(affinity)
         .build();
   }
 

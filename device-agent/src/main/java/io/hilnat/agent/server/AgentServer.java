@@ -11,6 +11,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.hilnat.agent.core.AgentCore;
 import io.hilnat.agent.core.AgentMetrics;
+import io.hilnat.agent.core.CpuAffinity;
 import io.hilnat.agent.core.ModelCache;
 import io.hilnat.agent.energy.CommandRunner;
 import io.hilnat.agent.energy.Meters;
@@ -55,7 +56,7 @@ public final class AgentServer implements AutoCloseable {
         new ModelCache(config.cacheDir(), config.maxModelBytes()),
         Meters.open(profile.energy(), config.sysfsRoot(), CommandRunner.system()),
         new ThermalZones(Sysfs.under(config.sysfsRoot(), "/sys/class/thermal"), profile.thermalZones()),
-        metrics);
+        metrics, CpuAffinity.apply(profile.affinity(), ProcessHandle.current().pid(), CommandRunner.system()));
     ServerCredentials credentials = config.tlsCert() == null
         ? InsecureServerCredentials.create()
         : TlsServerCredentials.create(config.tlsCert().toFile(), config.tlsKey().toFile());

@@ -25,8 +25,13 @@ final class TestAgents {
   private TestAgents() {}
 
   static AgentServer start(Path cache, long maxBytes, String token, Path cert, Path key) throws Exception {
-    return new AgentServer(new AgentServer.Config("127.0.0.1", 0, ProfileLoader.builtIn("linux-x86_64"),
-        "test-device", cache, maxBytes, token, cert, key, 0, Path.of("/nonexistent-sysfs")), RUNTIME);
+    return start(cache, maxBytes, token, cert, key, "linux-x86_64", Path.of("/nonexistent-sysfs"));
+  }
+
+  static AgentServer start(Path cache, long maxBytes, String token, Path cert, Path key, String profile,
+      Path sysfsRoot) throws Exception {
+    return new AgentServer(new AgentServer.Config("127.0.0.1", 0, ProfileLoader.builtIn(profile),
+        "test-device", cache, maxBytes, token, cert, key, 0, sysfsRoot), RUNTIME);
   }
 
   static ManagedChannel channel(AgentServer server) {

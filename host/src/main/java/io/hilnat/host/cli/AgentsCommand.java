@@ -42,10 +42,10 @@ public final class AgentsCommand implements Runnable {
             out.println(JsonFormat.printer().omittingInsignificantWhitespace().print(d));
           } else {
             out.printf(Locale.ROOT, "%s%n  device     %s (%s profile)%n  runtime    %s %s, delegates %s%n"
-                    + "  cpu        %d cores, %s %s%n  energy     %s%n  thermal    %s%n  agent      %s (%s), "
+                    + "  cpu        %d cores, %s %s; %s%n  energy     %s%n  thermal    %s%n  agent      %s (%s), "
                     + "models up to %d MiB, %d queued%n",
                 target, d.getDeviceId(), d.getHardwareProfile(), d.getRuntime(), d.getRuntimeVersion(),
-                d.getDelegatesList(), d.getCpuCores(), d.getOs(), d.getArch(),
+                d.getDelegatesList(), d.getCpuCores(), d.getOs(), d.getArch(), d.getCpuAffinity(),
                 d.getEnergyMeter().isEmpty() ? "none: " + d.getEnergyMeterStatus() : d.getEnergyMeter(),
                 d.getThermalZonesCount() == 0 ? "no thermal zones" : d.getThermalZonesList(), d.getAgentVersion(),
                 d.getProtocolVersion(), d.getMaxModelBytes() >> 20, d.getQueueLength());
