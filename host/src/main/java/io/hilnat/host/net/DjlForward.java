@@ -74,7 +74,8 @@ public final class DjlForward {
     return x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2}).reshape(s.get(0), s.get(1), 1, 1);
   }
 
-  static NDArray activate(Activation.Kind kind, NDArray x) {
+  /** The activation functions, shared with the supernet. */
+  public static NDArray activate(Activation.Kind kind, NDArray x) {
     return switch (kind) {
       case RELU -> x.maximum(0f);
       case RELU6 -> x.clip(0f, 6f);

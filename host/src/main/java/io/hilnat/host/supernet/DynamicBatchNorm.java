@@ -1,0 +1,69 @@
+package io.hilnat.host.supernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.hilnat.host.net.BatchNorm;
+
+/**
+ * Batch norm over the first {@code c} channels of a maximal one: in training, batch statistics of the
+ * active channels, whose running statistics alone are updated; in evaluation, the running statistics.
+ */
+final class DynamicBatchNorm {
+
+  static final float EPS = 1e-5f;
+  private static final float MOMENTUM = 0.1f;
+
+  final NDArray gamma;
+  final NDArray beta;
+  final NDArray runningMean;
+  final NDArray runningVar;
+  /** When set, training-mode calls add their batch statistics here (BN recalibration). */
+  Calibration calibration;
+
+  DynamicBatchNorm(Weights w, String name, int channels) {
+    gamma = w.ones(name + ".gamma", channels);
+    beta = w.zeros(name + ".beta", channels);
+    runningMean = w.state(name + ".running_mean", w.manager().zeros(new Shape(channels)));
+    runningVar = w.state(name + ".running_var", w.manager().ones(new Shape(channels)));
+  }
+
+  NDArray forward(NDArray x, boolean training) {
+    int c = (int) x.getShape().get(1);
+    NDIndex active = new NDIndex(":" + c);
+    Shape perChannel = new Shape(1, c, 1, 1);
+    NDArray mean;
+    NDArray var;
+    if (training) {
+      long count = x.size() / c;
+      mean = x.sum(new int[] {0, 2, 3}).div(count);
+      NDArray centred = x.sub(mean.reshape(perChannel));
+      var = centred.square().sum(new int[] {0, 2, 3}).div(count);
+      if (calibration != null) {
+        calibration.add(this, mean, var);
+      } else {
+        NDArray unbiased = var.mul((float) count / Math.max(1, count - 1));
+        runningMean.set(active, runningMean.get(active).mul(1 - MOMENTUM).add(mean.stopGradient().mul(MOMENTUM)));
+        runningVar.set(active, runningVar.get(active).mul(1 - MOMENTUM).add(unbiased.stopGradient().mul(MOMENTUM)));
+      }
+      NDArray normalised = centred.div(var.add(EPS).sqrt().reshape(perChannel));
+      return normalised.mul(gamma.get(active).reshape(perChannel)).add(beta.get(active).reshape(perChannel));
+    }
+    mean = runningMean.get(active);
+    var = runningVar.get(active);
+    NDArray scale = gamma.get(active).div(var.add(EPS).sqrt());
+    NDArray shift = beta.get(active).sub(mean.mul(scale));
+    return x.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
+  }
+
+  BatchNorm describe(int c) {
+    NDIndex active = new NDIndex(":" + c);
+    return new BatchNorm(c, gamma.get(active).toFloatArray(), beta.get(active).toFloatArray(),
+        runningMean.get(active).toFloatArray(), runningVar.get(active).toFloatArray(), EPS);
+  }
+
+  /** Averages of batch statistics over the calibration batches (OFA's set_running_statistics). */
+  interface Calibration {
+    void add(DynamicBatchNorm bn, NDArray mean, NDArray var);
+  }
+}

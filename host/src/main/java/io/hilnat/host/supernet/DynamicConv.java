@@ -1,0 +1,32 @@
+package io.hilnat.host.supernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.hilnat.host.net.Conv2d;
+
+/** A dense convolution of fixed kernel whose input and output channels are the first of a maximal one. */
+final class DynamicConv {
+
+  final NDArray weight;
+  private final int kernel;
+  private final int stride;
+
+  DynamicConv(Weights w, String name, int maxIn, int maxOut, int kernel, int stride) {
+    this.weight = w.conv(name + ".weight", maxOut, maxIn, kernel);
+    this.kernel = kernel;
+    this.stride = stride;
+  }
+
+  NDArray forward(NDArray x, int out) {
+    int in = (int) x.getShape().get(1);
+    NDArray w = weight.get(new NDIndex(":" + out + ", :" + in));
+    return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(stride, stride),
+        new Shape(kernel / 2, kernel / 2), new Shape(1, 1), 1).singletonOrThrow();
+  }
+
+  Conv2d describe(int in, int out) {
+    float[] w = weight.get(new NDIndex(":" + out + ", :" + in)).toFloatArray();
+    return new Conv2d(in, out, kernel, stride, false, w, null);
+  }
+}

@@ -1,0 +1,47 @@
+package io.hilnat.host.supernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import io.hilnat.host.net.Activation;
+import io.hilnat.host.net.DjlForward;
+import io.hilnat.host.net.SqueezeExcite;
+import io.hilnat.host.space.SubnetBuilder;
+
+/** Squeeze-and-excite whose channels, and reduced channels (a quarter, rounded), follow the input. */
+final class DynamicSqueezeExcite {
+
+  private final NDArray reduceWeight;
+  private final NDArray reduceBias;
+  private final NDArray expandWeight;
+  private final NDArray expandBias;
+
+  DynamicSqueezeExcite(Weights w, String name, int maxChannels) {
+    int maxReduced = SubnetBuilder.squeezeChannels(maxChannels);
+    reduceWeight = w.linear(name + ".reduce.weight", maxReduced, maxChannels);
+    reduceBias = w.zeros(name + ".reduce.bias", maxReduced);
+    expandWeight = w.linear(name + ".expand.weight", maxChannels, maxReduced);
+    expandBias = w.zeros(name + ".expand.bias", maxChannels);
+  }
+
+  NDArray forward(NDArray x) {
+    long n = x.getShape().get(0);
+    int c = (int) x.getShape().get(1);
+    int r = SubnetBuilder.squeezeChannels(c);
+    long spatial = x.getShape().get(2) * x.getShape().get(3);
+    NDArray pooled = x.sum(new int[] {2, 3}).div(spatial);
+    NDArray hidden = pooled.matMul(reduceWeight.get(new NDIndex(":" + r + ", :" + c)).transpose())
+        .add(reduceBias.get(new NDIndex(":" + r))).maximum(0f);
+    NDArray gate = DjlForward.activate(Activation.Kind.HSIGMOID,
+        hidden.matMul(expandWeight.get(new NDIndex(":" + c + ", :" + r)).transpose())
+            .add(expandBias.get(new NDIndex(":" + c))));
+    return x.mul(gate.reshape(n, c, 1, 1));
+  }
+
+  SqueezeExcite describe(int c) {
+    int r = SubnetBuilder.squeezeChannels(c);
+    return new SqueezeExcite(c, r, reduceWeight.get(new NDIndex(":" + r + ", :" + c)).toFloatArray(),
+        reduceBias.get(new NDIndex(":" + r)).toFloatArray(),
+        expandWeight.get(new NDIndex(":" + c + ", :" + r)).toFloatArray(),
+        expandBias.get(new NDIndex(":" + c)).toFloatArray());
+  }
+}

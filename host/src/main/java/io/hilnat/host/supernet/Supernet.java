@@ -1,0 +1,265 @@
+package io.hilnat.host.supernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.hilnat.host.net.Activation;
+import io.hilnat.host.net.DjlForward;
+import io.hilnat.host.net.Dense;
+import io.hilnat.host.net.GlobalAvgPool;
+import io.hilnat.host.net.NetworkDescription;
+import io.hilnat.host.net.Node;
+import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.FixedLayerSpec;
+import io.hilnat.host.space.HeadSpec;
+import io.hilnat.host.space.Layer;
+import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.space.StageSpec;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The weight-sharing supernet of a {@link SearchSpace}, as DJL arrays: every subnet is a slice of its
+ * weights. Forward passes must run inside an {@link ai.djl.ndarray.NDScope} (the trainer and evaluator
+ * open one per step), so intermediates never pile up in the long-lived manager.
+ */
+public final class Supernet implements AutoCloseable {
+
+  private static final int FORMAT = 1;
+
+  private final SearchSpace space;
+  private final int inputChannels;
+  private final int classes;
+  private final NDManager manager;
+  private final Weights weights;
+  private final DynamicConv stem;
+  private final DynamicBatchNorm stemBn;
+  private final DynamicMBConv firstBlock;
+  private final List<List<DynamicMBConv>> stages = new ArrayList<>();
+  private final DynamicConv finalExpand;
+  private final DynamicBatchNorm finalExpandBn;
+  private final DynamicConv featureMix;
+  private final NDArray classifierWeight;
+  private final NDArray classifierBias;
+
+  public Supernet(SearchSpace space, int inputChannels, int classes, NDManager parent, long seed) {
+    this.space = space;
+    this.inputChannels = inputChannels;
+    this.classes = classes;
+    this.manager = parent.newSubManager();
+    manager.getEngine().setRandomSeed((int) seed);
+    this.weights = new Weights(manager);
+    double w = space.maxWidth();
+    FixedLayerSpec stemSpec = space.stem();
+    int channels = SearchSpace.scaledChannels(stemSpec.channels(), w);
+    stem = new DynamicConv(weights, "stem", inputChannels, channels, stemSpec.kernel(), stemSpec.stride());
+    stemBn = new DynamicBatchNorm(weights, "stem.bn", channels);
+    FixedLayerSpec first = space.firstBlock();
+    int firstOut = SearchSpace.scaledChannels(first.channels(), w);
+    firstBlock = new DynamicMBConv(weights, "first", channels, firstOut, List.of(first.kernel()), first.expand(),
+        first.stride(), first.squeezeExcite(), first.activation());
+    channels = firstOut;
+    for (int s = 0; s < space.stages().size(); s++) {
+      StageSpec stage = space.stages().get(s);
+      int out = SearchSpace.scaledChannels(stage.channels(), w);
+      List<DynamicMBConv> layers = new ArrayList<>();
+      for (int j = 0; j < space.maxDepth(); j++) {
+        layers.add(new DynamicMBConv(weights, "stage" + (s + 1) + ".layer" + (j + 1), j == 0 ? channels : out, out,
+            space.kernels(), space.maxExpand(), j == 0 ? stage.stride() : 1, stage.squeezeExcite(),
+            stage.activation()));
+      }
+      stages.add(layers);
+      channels = out;
+    }
+    HeadSpec head = space.head();
+    int expand = SearchSpace.scaledChannels(head.expandChannels(), w);
+    int features = SearchSpace.scaledChannels(head.featureChannels(), w);
+    finalExpand = new DynamicConv(weights, "head.expand", channels, expand, 1, 1);
+    finalExpandBn = new DynamicBatchNorm(weights, "head.expand.bn", expand);
+    featureMix = new DynamicConv(weights, "head.feature_mix", expand, features, 1, 1);
+    classifierWeight = weights.linear("classifier.weight", classes, features);
+    classifierBias = weights.zeros("classifier.bias", classes);
+  }
+
+  public SearchSpace space() {
+    return space;
+  }
+
+  public int inputChannels() {
+    return inputChannels;
+  }
+
+  public int classes() {
+    return classes;
+  }
+
+  /** The logits of subnet {@code arch} for images {@code [N, C, R, R]} already at its resolution. */
+  public NDArray forward(Architecture arch, NDArray images, boolean training) {
+    double w = arch.width();
+    Activation.Kind stemAct = space.stem().activation();
+    NDArray h = DjlForward.activate(stemAct,
+        stemBn.forward(stem.forward(images, SearchSpace.scaledChannels(space.stem().channels(), w)), training));
+    FixedLayerSpec first = space.firstBlock();
+    h = firstBlock.forward(h, first.kernel(), first.expand(), SearchSpace.scaledChannels(first.channels(), w), training);
+    for (int s = 0; s < stages.size(); s++) {
+      int out = SearchSpace.scaledChannels(space.stages().get(s).channels(), w);
+      List<Layer> layers = arch.stages().get(s);
+      for (int j = 0; j < layers.size(); j++) {
+        h = stages.get(s).get(j).forward(h, layers.get(j).kernel(), layers.get(j).expand(), out, training);
+      }
+    }
+    HeadSpec head = space.head();
+    h = DjlForward.activate(head.activation(), finalExpandBn.forward(
+        finalExpand.forward(h, SearchSpace.scaledChannels(head.expandChannels(), w)), training));
+    long spatial = h.getShape().get(2) * h.getShape().get(3);
+    h = h.sum(new int[] {2, 3}, true).div(spatial);
+    int features = SearchSpace.scaledChannels(head.featureChannels(), w);
+    h = DjlForward.activate(head.activation(), featureMix.forward(h, features));
+    h = h.reshape(h.getShape().get(0), features);
+    if (training && head.dropout() > 0) {
+      h = ai.djl.nn.norm.Dropout.dropout(h, (float) head.dropout(), true).singletonOrThrow();
+    }
+    return h.matMul(classifierWeight.get(new NDIndex(":, :" + features)).transpose()).add(classifierBias);
+  }
+
+  /** Subnet {@code arch} as a standalone network with its inherited weights and batch-norm statistics. */
+  public NetworkDescription extract(Architecture arch) {
+    space.validate(arch);
+    double w = arch.width();
+    List<Node> nodes = new ArrayList<>();
+    int channels = SearchSpace.scaledChannels(space.stem().channels(), w);
+    nodes.add(stem.describe(inputChannels, channels));
+    nodes.add(stemBn.describe(channels));
+    nodes.add(new Activation(space.stem().activation()));
+    FixedLayerSpec first = space.firstBlock();
+    int firstOut = SearchSpace.scaledChannels(first.channels(), w);
+    nodes.addAll(firstBlock.describe(channels, first.kernel(), first.expand(), firstOut));
+    channels = firstOut;
+    for (int s = 0; s < stages.size(); s++) {
+      int out = SearchSpace.scaledChannels(space.stages().get(s).channels(), w);
+      List<Layer> layers = arch.stages().get(s);
+      for (int j = 0; j < layers.size(); j++) {
+        nodes.addAll(stages.get(s).get(j).describe(channels, layers.get(j).kernel(), layers.get(j).expand(), out));
+        channels = out;
+      }
+    }
+    HeadSpec head = space.head();
+    int expand = SearchSpace.scaledChannels(head.expandChannels(), w);
+    int features = SearchSpace.scaledChannels(head.featureChannels(), w);
+    nodes.add(finalExpand.describe(channels, expand));
+    nodes.add(finalExpandBn.describe(expand));
+    nodes.add(new Activation(head.activation()));
+    nodes.add(new GlobalAvgPool());
+    nodes.add(featureMix.describe(expand, features));
+    nodes.add(new Activation(head.activation()));
+    nodes.add(new Dense(features, classes, classifierWeight.get(new NDIndex(":, :" + features)).toFloatArray(),
+        classifierBias.toFloatArray()));
+    return new NetworkDescription(space.name() + "-subnet", inputChannels, arch.resolution(), nodes);
+  }
+
+  /** Trainable arrays, each with a gradient. */
+  public List<NDArray> parameters() {
+    return weights.parameters();
+  }
+
+  /** Parameter names; those ending in gamma, beta or bias are not weight-decayed. */
+  public Map<String, NDArray> namedParameters() {
+    return weights.trainable();
+  }
+
+  /** Every batch norm (for recalibration). */
+  List<DynamicBatchNorm> batchNorms() {
+    List<DynamicBatchNorm> all = new ArrayList<>(List.of(stemBn, finalExpandBn));
+    all.addAll(firstBlock.batchNorms());
+    stages.forEach(layers -> layers.forEach(l -> all.addAll(l.batchNorms())));
+    return all;
+  }
+
+  /**
+   * Computes each transformed kernel once until the returned session closes (one training step: the
+   * weights must not change inside it, and backward must run once, on the sum of the subnets' losses).
+   */
+  public AutoCloseable shareKernels() {
+    setKernelCaching(true);
+    return () -> setKernelCaching(false);
+  }
+
+  private void setKernelCaching(boolean on) {
+    firstBlock.depthwise.caching(on);
+    stages.forEach(layers -> layers.forEach(l -> l.depthwise.caching(on)));
+  }
+
+  DynamicMBConv layer(int stage, int index) {
+    return stages.get(stage).get(index);
+  }
+
+  /** Writes every parameter and running statistic (gzip; names, shapes, float32 values). */
+  public void save(Path file) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
+      out.writeInt(FORMAT);
+      out.writeUTF(space.name());
+      Map<String, NDArray> all = weights.all();
+      out.writeInt(all.size());
+      for (Map.Entry<String, NDArray> e : all.entrySet()) {
+        out.writeUTF(e.getKey());
+        long[] shape = e.getValue().getShape().getShape();
+        out.writeInt(shape.length);
+        for (long d : shape) {
+          out.writeLong(d);
+        }
+        for (float v : e.getValue().toFloatArray()) {
+          out.writeFloat(v);
+        }
+      }
+    }
+  }
+
+  /** Reads what {@link #save} wrote into this supernet, which must be of the same space and shape. */
+  public void load(Path file) throws IOException {
+    Map<String, NDArray> all = weights.all();
+    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
+      if (in.readInt() != FORMAT) {
+        throw new IOException(file + ": not a hilnat supernet checkpoint of format " + FORMAT);
+      }
+      String spaceName = in.readUTF();
+      if (!spaceName.equals(space.name())) {
+        throw new IOException(file + ": checkpoint of space '" + spaceName + "', this supernet is '" + space.name() + "'");
+      }
+      int count = in.readInt();
+      for (int i = 0; i < count; i++) {
+        String name = in.readUTF();
+        long[] shape = new long[in.readInt()];
+        for (int d = 0; d < shape.length; d++) {
+          shape[d] = in.readLong();
+        }
+        NDArray target = all.get(name);
+        if (target == null || !target.getShape().equals(new Shape(shape))) {
+          throw new IOException(file + ": array '" + name + "' " + new Shape(shape) + " does not fit this supernet"
+              + (target == null ? "" : " (expects " + target.getShape() + ")"));
+        }
+        float[] values = new float[(int) target.size()];
+        for (int v = 0; v < values.length; v++) {
+          values[v] = in.readFloat();
+        }
+        try (NDArray loaded = manager.create(values, target.getShape())) {
+          target.set(new NDIndex(":"), loaded);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    setKernelCaching(false);
+    manager.close();
+  }
+}

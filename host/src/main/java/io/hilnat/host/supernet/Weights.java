@@ -1,0 +1,78 @@
+package io.hilnat.host.supernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The supernet's arrays by name, in one long-lived manager: trainable parameters (with gradients) and
+ * state (batch-norm running statistics). Names make saving, loading and weight-decay rules simple.
+ */
+final class Weights {
+
+  private final NDManager manager;
+  private final Map<String, NDArray> trainable = new LinkedHashMap<>();
+  private final Map<String, NDArray> state = new LinkedHashMap<>();
+
+  Weights(NDManager manager) {
+    this.manager = manager;
+  }
+
+  NDManager manager() {
+    return manager;
+  }
+
+  /** Kaiming-normal (fan-out, as OFA initialises convolutions). */
+  NDArray conv(String name, int out, int inPerGroup, int kernel) {
+    double std = Math.sqrt(2.0 / (out * kernel * kernel));
+    return param(name, manager.randomNormal(0f, (float) std, new Shape(out, inPerGroup, kernel, kernel),
+        ai.djl.ndarray.types.DataType.FLOAT32));
+  }
+
+  NDArray linear(String name, int out, int in) {
+    return param(name, manager.randomNormal(0f, (float) Math.sqrt(1.0 / in), new Shape(out, in),
+        ai.djl.ndarray.types.DataType.FLOAT32));
+  }
+
+  NDArray zeros(String name, int n) {
+    return param(name, manager.zeros(new Shape(n)));
+  }
+
+  NDArray ones(String name, int n) {
+    return param(name, manager.ones(new Shape(n)));
+  }
+
+  NDArray identity(String name, int n) {
+    return param(name, manager.eye(n));
+  }
+
+  NDArray state(String name, NDArray value) {
+    state.put(name, value);
+    return value;
+  }
+
+  private NDArray param(String name, NDArray value) {
+    value.setRequiresGradient(true);
+    trainable.put(name, value);
+    return value;
+  }
+
+  Map<String, NDArray> trainable() {
+    return trainable;
+  }
+
+  /** Everything that defines the network: parameters, then state. */
+  Map<String, NDArray> all() {
+    Map<String, NDArray> all = new LinkedHashMap<>(trainable);
+    all.putAll(state);
+    return all;
+  }
+
+  List<NDArray> parameters() {
+    return new ArrayList<>(trainable.values());
+  }
+}
