@@ -57,8 +57,19 @@ final class Weights {
 
   private NDArray param(String name, NDArray value) {
     value.setRequiresGradient(true);
+    zeroGradient(value);
     trainable.put(name, value);
     return value;
+  }
+
+  /**
+   * Sets a parameter's gradient to zero by assignment. DJL allocates gradients without clearing them,
+   * and backward adds into them: recycled memory would otherwise leak NaNs into training.
+   */
+  static void zeroGradient(NDArray parameter) {
+    try (NDArray gradient = parameter.getGradient()) {
+      gradient.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+    }
   }
 
   Map<String, NDArray> trainable() {

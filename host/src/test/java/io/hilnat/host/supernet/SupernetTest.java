@@ -120,7 +120,7 @@ class SupernetTest {
         collector.backward(net.forward(arch, images, false).sum());
         analytic = transform.getGradient().getFloat(12, 7);
       }
-      float h = 1e-3f;
+      float h = 1e-4f;
       double[] loss = new double[2];
       for (int sign = 0; sign < 2; sign++) {
         float original = transform.getFloat(12, 7);
