@@ -1,6 +1,13 @@
 package io.hilnat.host.cli;
 
+import ai.djl.ndarray.NDManager;
+import io.hilnat.host.data.Batches;
+import io.hilnat.host.data.Datasets;
+import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.supernet.SubnetEvaluator;
+import io.hilnat.host.supernet.Supernet;
+import io.hilnat.host.supernet.SupernetCheckpoint;
 import io.hilnat.host.net.NetworkDescription;
 import io.hilnat.host.net.NetworkStats;
 import io.hilnat.host.space.Architecture;
@@ -17,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hilnat export --space S --arch A -o FILE.tflite}: a subnet as a real TFLite file. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Export a subnet of a search space as a .tflite file (random weights until a supernet is given).")
+    description = "Export a subnet as a .tflite file: with --supernet, its inherited weights (batch norms "
+        + "recalibrated on 960 training images); without, random weights of the right shape.")
 public final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--space", defaultValue = "small-mbv3", description = "built-in space or YAML file (default ${DEFAULT-VALUE})")
@@ -39,13 +47,31 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, description = "the .tflite file to write")
   Path output;
 
+  @Option(names = "--supernet", description = "trained supernet folder: export the subnet with its inherited weights")
+  Path supernet;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    SearchSpace s = SearchSpaceLoader.load(space);
-    Architecture a = ArchitectureFormat.parse(s, arch);
-    NetworkDescription net = new SubnetBuilder(s).build(a, inputChannels, classes, seed);
+    Architecture a;
+    NetworkDescription net;
+    String weights;
+    if (supernet != null) {
+      String data = SupernetCheckpoint.metadata(supernet).get("data").asText();
+      ImageSet train = Datasets.load(data).train();
+      try (NDManager manager = NDManager.newBaseManager(); Supernet sn = SupernetCheckpoint.load(supernet, manager)) {
+        a = ArchitectureFormat.parse(sn.space(), arch);
+        new SubnetEvaluator(new Batches(train, train), 960, 128, manager).recalibrate(sn, a);
+        net = sn.extract(a);
+      }
+      weights = "inherited from " + supernet + " (batch norms recalibrated on " + data + ")";
+    } else {
+      SearchSpace s = SearchSpaceLoader.load(space);
+      a = ArchitectureFormat.parse(s, arch);
+      net = new SubnetBuilder(s).build(a, inputChannels, classes, seed);
+      weights = "random (seed " + seed + ")";
+    }
     byte[] model = new TfliteExporter().export(net);
     if (output.getParent() != null) {
       Files.createDirectories(output.getParent());
@@ -53,9 +79,9 @@ public final class ExportCommand implements Callable<Integer> {
     Files.write(output, model);
     NetworkStats stats = NetworkStats.of(net);
     spec.commandLine().getOut().printf("wrote %s: %d bytes, %.2f M MAdds, %.3f M params, input NHWC [1,%d,%d,%d]%n"
-            + "architecture %s%nweights: random (seed %d)%n",
+            + "architecture %s%nweights: %s%n",
         output, model.length, stats.madds() / 1e6, stats.params() / 1e6, a.resolution(), a.resolution(),
-        inputChannels, ArchitectureFormat.toJson(a), seed);
+        net.inputChannels(), ArchitectureFormat.toJson(a), weights);
     return 0;
   }
 }

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       DemoCommand.class,
       BenchmarkCommand.class,
+      SupernetCommand.class,
+      SupernetCommand.Subnet.class,
     })
 public final class HilnatMain implements Runnable {
 

@@ -126,7 +126,10 @@ public final class Supernet implements AutoCloseable {
     h = DjlForward.activate(head.activation(), featureMix.forward(h, features));
     h = h.reshape(h.getShape().get(0), features);
     if (training && head.dropout() > 0) {
-      h = ai.djl.nn.norm.Dropout.dropout(h, (float) head.dropout(), true).singletonOrThrow();
+      // our own mask: DJL 0.35's dropout on PyTorch gave NaN and huge gradients now and then
+      float keep = (float) (1 - head.dropout());
+      NDArray mask = h.getManager().randomUniform(0f, 1f, h.getShape()).lt(keep).toType(h.getDataType(), false);
+      h = h.mul(mask).div(keep);
     }
     return h.matMul(classifierWeight.get(new NDIndex(":, :" + features)).transpose()).add(classifierBias);
   }

@@ -1,0 +1,159 @@
+package io.hilnat.host.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.hilnat.host.data.Batches;
+import io.hilnat.host.data.Datasets;
+import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.ArchitectureFormat;
+import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.supernet.SubnetEvaluator;
+import io.hilnat.host.supernet.Supernet;
+import io.hilnat.host.supernet.SupernetCheckpoint;
+import io.hilnat.host.supernet.SupernetTrainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hilnat supernet train} and {@code hilnat subnet eval}. */
+@Command(name = "supernet", mixinStandardHelpOptions = true, description = "Train a weight-sharing supernet.",
+    subcommands = {SupernetCommand.Train.class})
+public final class SupernetCommand implements Runnable {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Sandwich-rule training with in-place distillation; checkpoints into --out, resumable.")
+  static final class Train implements Callable<Integer> {
+    @Option(names = "--space", defaultValue = "small-mbv3", description = "search space (default ${DEFAULT-VALUE})")
+    String space;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist", description = "dataset (default ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--steps", defaultValue = "2000", description = "training steps in all (default ${DEFAULT-VALUE})")
+    long steps;
+
+    @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "peak learning rate (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--random-subnets", defaultValue = "2", description = "random subnets per step besides largest and smallest")
+    int randomSubnets;
+
+    @Option(names = "--checkpoint-every", defaultValue = "200", description = "steps between checkpoints")
+    int checkpointEvery;
+
+    @Option(names = "--out", required = true, description = "supernet folder (resumes if it holds one)")
+    Path out;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter log = spec.commandLine().getOut();
+      Datasets.Splits splits = Datasets.load(data);
+      Batches train = new Batches(splits.train(), splits.train());
+      Batches test = new Batches(splits.test(), splits.train());
+      SearchSpace s = SearchSpaceLoader.load(space);
+      try (NDManager manager = NDManager.newBaseManager()) {
+        Supernet net;
+        long done = 0;
+        if (Files.isRegularFile(out.resolve("supernet.json"))) {
+          net = SupernetCheckpoint.load(out, manager);
+          done = SupernetCheckpoint.metadata(out).get("steps").asLong();
+          log.printf("resuming %s at step %d%n", out, done);
+        } else {
+          net = new Supernet(s, splits.train().channels(), splits.train().classes(), manager, 1);
+        }
+        SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5,
+            randomSubnets, 0.1, Math.min(200, (int) (steps / 20) + 1), 1), manager);
+        long start = System.nanoTime();
+        long[] images = {0};
+        long[] step = {done};
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("supernet").setInitialMax(steps)
+            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).startsFrom(done, java.time.Duration.ZERO)
+            .build()) {
+          trainer.train(done, steps - done, steps, new Random(done), (i, r) -> {
+            images[0] += r.images();
+            step[0] = i + 1;
+            bar.stepTo(i + 1);
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3f, %.0f img/s", r.loss(),
+                images[0] / ((System.nanoTime() - start) / 1e9)));
+            if ((i + 1) % checkpointEvery == 0) {
+              try {
+                SupernetCheckpoint.save(net, out, data, i + 1);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
+          }, () -> true);
+        }
+        SupernetCheckpoint.save(net, out, data, step[0]);
+        SubnetEvaluator evaluator = new SubnetEvaluator(train, 960, 128, manager);
+        for (Architecture arch : new Architecture[] {s.largest(), s.smallest()}) {
+          log.printf(Locale.ROOT, "%s subnet: %.2f %% test top-1 with inherited weights%n",
+              arch.equals(s.largest()) ? "largest" : "smallest", 100 * evaluator.accuracy(net, arch, test));
+        }
+        log.printf("supernet saved in %s%n", out);
+        net.close();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code hilnat subnet eval}: accuracy of one subnet with inherited weights. */
+  @Command(name = "subnet", mixinStandardHelpOptions = true, description = "Work with subnets of a trained supernet.",
+      subcommands = {Subnet.Eval.class})
+  public static final class Subnet implements Runnable {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Top-1 of a subnet with inherited weights, after batch-norm recalibration on 960 images.")
+    static final class Eval implements Callable<Integer> {
+      @Option(names = "--supernet", required = true, description = "supernet folder") Path supernet;
+
+      @Option(names = "--arch", required = true, description = "smallest, largest, random:SEED, JSON or genes")
+      String arch;
+
+      @Option(names = "--data", description = "dataset (default: the one the supernet was trained on)")
+      String data;
+
+      @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() throws Exception {
+        String dataset = data != null ? data : SupernetCheckpoint.metadata(supernet).get("data").asText();
+        Datasets.Splits splits = Datasets.load(dataset);
+        try (NDManager manager = NDManager.newBaseManager(); Supernet net = SupernetCheckpoint.load(supernet, manager)) {
+          Architecture a = ArchitectureFormat.parse(net.space(), arch);
+          double accuracy = new SubnetEvaluator(new Batches(splits.train(), splits.train()), 960, 128, manager)
+              .accuracy(net, a, new Batches(splits.test(), splits.train()));
+          spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f %% top-1 on %s test (%d images)%n",
+              ArchitectureFormat.toJson(a), 100 * accuracy, dataset, splits.test().count());
+        }
+        return 0;
+      }
+    }
+  }
+}

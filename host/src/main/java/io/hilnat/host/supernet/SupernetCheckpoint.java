@@ -1,0 +1,55 @@
+package io.hilnat.host.supernet;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hilnat.host.space.SearchSpaceLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A supernet folder: {@code supernet.json} (space, input channels, classes, data, steps trained) and
+ * {@code supernet.bin.gz} (weights and batch-norm statistics). Written atomically, so a crash never
+ * leaves a half checkpoint.
+ */
+public final class SupernetCheckpoint {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SupernetCheckpoint() {}
+
+  public static void save(Supernet net, Path dir, String data, long steps) throws IOException {
+    Files.createDirectories(dir);
+    Path weights = dir.resolve("supernet.bin.gz.tmp");
+    net.save(weights);
+    ObjectNode meta = JSON.createObjectNode();
+    meta.put("space", net.space().name()).put("input_channels", net.inputChannels()).put("classes", net.classes())
+        .put("data", data).put("steps", steps);
+    Path metaTmp = dir.resolve("supernet.json.tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(metaTmp.toFile(), meta);
+    Files.move(weights, dir.resolve("supernet.bin.gz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(metaTmp, dir.resolve("supernet.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public static JsonNode metadata(Path dir) throws IOException {
+    Path meta = dir.resolve("supernet.json");
+    if (!Files.isRegularFile(meta)) {
+      throw new IOException(dir + " holds no supernet (supernet.json is missing): train one with "
+          + "`hilnat supernet train --out " + dir + "`");
+    }
+    return JSON.readTree(meta.toFile());
+  }
+
+  /** The supernet saved in {@code dir}, in a sub-manager of {@code manager}. */
+  public static Supernet load(Path dir, NDManager manager) throws IOException {
+    JsonNode meta = metadata(dir);
+    Supernet net = new Supernet(SearchSpaceLoader.load(meta.get("space").asText()), meta.get("input_channels").asInt(),
+        meta.get("classes").asInt(), manager, 0);
+    net.load(dir.resolve("supernet.bin.gz"));
+    return net;
+  }
+}

@@ -1,0 +1,94 @@
+package io.hilnat.host.supernet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.hilnat.host.data.Batches;
+import io.hilnat.host.data.IdxFiles;
+import io.hilnat.host.data.ImageSet;
+import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.space.SearchSpaceLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Sandwich training on real Fashion-MNIST (a slice of it, so the test stays short). */
+class SupernetTrainerTest {
+
+  static final SearchSpace SPACE = SearchSpaceLoader.load("small-mbv3");
+  static NDManager manager;
+  static Batches train;
+  static Batches test;
+
+  @BeforeAll
+  static void load() {
+    manager = NDManager.newBaseManager();
+    ImageSet all = IdxFiles.load(IdxFiles.DEBIAN_FASHION_MNIST, "train");
+    ImageSet trainSet = all.subset(range(0, 2048));
+    train = new Batches(trainSet, trainSet);
+    test = new Batches(IdxFiles.load(IdxFiles.DEBIAN_FASHION_MNIST, "t10k").subset(range(0, 512)), trainSet);
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  static int[] range(int from, int to) {
+    int[] r = new int[to - from];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = from + i;
+    }
+    return r;
+  }
+
+  @Test
+  void sandwichTrainingLearnsFashionMnist() {
+    try (Supernet net = new Supernet(SPACE, 1, 10, manager, 7)) {
+      SupernetTrainer trainer = new SupernetTrainer(net, train,
+          new SupernetTrainer.Config(32, 0.05, 0.9, 3e-5, 1, 0.1, 5, 3), manager);
+      List<Double> losses = new ArrayList<>();
+      trainer.train(0, 64, 64, new Random(1), (s, r) -> losses.add(r.loss()), () -> true);
+      double first = losses.subList(0, 8).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+      double last = losses.subList(56, 64).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+      System.out.printf("sandwich loss over 64 steps: %.3f -> %.3f%n", first, last);
+      assertTrue(Double.isFinite(last) && last < 0.9 * first, "loss " + first + " -> " + last);
+      SubnetEvaluator evaluator = new SubnetEvaluator(train, 256, 128, manager);
+      double largest = evaluator.accuracy(net, SPACE.largest(), test);
+      double smallest = evaluator.accuracy(net, SPACE.smallest(), test);
+      System.out.printf("after 64 steps on 2048 images: largest %.3f, smallest %.3f%n", largest, smallest);
+      assertTrue(largest > 0.3 && smallest > 0.3, "well above chance (0.1): " + largest + " / " + smallest);
+    }
+  }
+
+  @Test
+  void memoryStaysFlatOverManySteps() {
+    ImageSet tiny = train.set().subset(range(0, 256));
+    Batches small = new Batches(tiny, tiny);
+    try (Supernet net = new Supernet(SPACE, 1, 10, manager, 8)) {
+      SupernetTrainer trainer = new SupernetTrainer(net, small,
+          new SupernetTrainer.Config(8, 0.01, 0.9, 3e-5, 1, 0.1, 1, 1), manager);
+      int[] arrays = new int[2];
+      trainer.train(0, 150, 150, new Random(2), (s, r) -> {
+        if (s == 20) {
+          arrays[0] = manager.getManagedArrays().size() + countAll(manager);
+        } else if (s == 149) {
+          arrays[1] = manager.getManagedArrays().size() + countAll(manager);
+        }
+      }, () -> true);
+      assertEquals(arrays[0], arrays[1], "live arrays after step 20 and step 150");
+    }
+  }
+
+  private static int countAll(NDManager m) {
+    int n = 0;
+    for (var resource : m.getManagedArrays()) {
+      n++;
+    }
+    return n;
+  }
+}
