@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code hilnat benchmark NAME}: the project's own performance benchmarks, printing JSON. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Project benchmarks (JSON on stdout, progress on stderr).",
-    subcommands = {BenchmarkCommand.AgentOverhead.class})
+    subcommands = {BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class})
 public final class BenchmarkCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -33,6 +33,26 @@ public final class BenchmarkCommand implements Runnable {
     public Integer call() throws Exception {
       Path work = Files.createTempDirectory("hilnat-bench");
       var report = AgentOverheadBench.run(work, threads, System.err);
+      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      return 0;
+    }
+  }
+
+  @Command(name = "weight-preservation", mixinStandardHelpOptions = true,
+      description = "Test-set top-1 of subnets by the host vs their exported .tflite in the TFLite runtime.")
+  static final class WeightPreservation implements Callable<Integer> {
+    @Option(names = "--supernet", required = true, description = "trained supernet folder")
+    Path supernet;
+
+    @Option(names = "--subnets", defaultValue = "10", description = "subnets: largest, smallest, random (default ${DEFAULT-VALUE})")
+    int subnets;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var report = io.hilnat.host.bench.WeightPreservationBench.run(supernet, subnets,
+          Files.createTempDirectory("hilnat-bench"), System.err);
       spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
       return 0;
     }
