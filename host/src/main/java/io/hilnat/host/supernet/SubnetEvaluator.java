@@ -30,14 +30,15 @@ public final class SubnetEvaluator {
 
   public void recalibrate(Supernet net, Architecture arch) {
     int[] order = calibration.shuffled(new Random(17));
-    int batches = (calibrationImages + batchSize - 1) / batchSize;
+    int images = Math.min(calibrationImages, order.length);
+    int batches = (images + batchSize - 1) / batchSize;
     try (NDManager scope = manager.newSubManager()) {
       BatchNormCalibration.recalibrate(net, arch, (i, resolution) -> {
         if (i >= batches) {
           return null;
         }
         int from = i * batchSize;
-        return calibration.images(scope, order, from, Math.min(batchSize, calibrationImages - from), resolution, null);
+        return calibration.images(scope, order, from, Math.min(batchSize, images - from), resolution, null);
       });
     }
   }

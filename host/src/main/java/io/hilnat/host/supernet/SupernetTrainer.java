@@ -142,7 +142,7 @@ public final class SupernetTrainer {
   public void train(long firstStep, long steps, long totalSteps, Random random,
       java.util.function.BiConsumer<Long, StepResult> onStep, Supplier<Boolean> keepGoing) {
     int n = train.set().count();
-    int batch = config.batchSize();
+    int batch = Math.min(config.batchSize(), n);
     int perEpoch = n / batch;
     int[] order = null;
     int epoch = -1;
