@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -41,7 +42,29 @@ public final class IdxFiles {
     return new ImageSet(pixels, label, 1, dims[1], classes);
   }
 
+  /**
+   * {@code split} ({@code train} or {@code t10k}) as an {@link ImageDataset} with {@code classNames}; every label
+   * must be below {@code classNames.size()} (the error names the label file).
+   */
+  public static ByteImages load(Path dir, String split, List<String> classNames) {
+    ImageSet set = load(dir, split);
+    for (int i = 0; i < set.count(); i++) {
+      if (set.labels()[i] >= classNames.size()) {
+        Path labels = find(dir, split + "-labels-idx1-ubyte");
+        throw new DatasetException(labels + ": label " + set.labels()[i] + " at index " + i + "; expected values 0.."
+            + (classNames.size() - 1) + " (" + classNames.size() + " classes)");
+      }
+    }
+    return new ByteImages(set.pixels(), set.labels(), 1, set.size(), set.size(), classNames);
+  }
+
   private static Path find(Path dir, String base) {
+    if (!Files.isDirectory(dir)) {
+      String hint = dir.equals(DEBIAN_FASHION_MNIST)
+          ? "install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or pass --data DIR"
+          : "pass a folder holding " + base + "(.gz)";
+      throw new DatasetException("missing folder " + dir + " (looked for " + base + ".gz): " + hint);
+    }
     for (String name : new String[] {base + ".gz", base}) {
       Path file = dir.resolve(name);
       if (Files.isRegularFile(file)) {
@@ -52,6 +75,16 @@ public final class IdxFiles {
         ? "install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or pass the folder"
         : "pass a folder holding the IDX files (gzipped or not)";
     throw new DatasetException("missing " + dir.resolve(base + ".gz") + " (or " + base + "): " + hint);
+  }
+
+  private static String hint(int magic, String what) {
+    if ((magic >>> 16) == 0x1f8b) {
+      return " — is the file gzipped twice? (gunzip it once)";
+    }
+    if (magic == 0x00000801 || magic == 0x00000803) {
+      return " — the image and label files look swapped";
+    }
+    return " (is this " + what + " in MNIST's IDX format?)";
   }
 
   private static DataInputStream open(Path file) throws IOException {
@@ -67,9 +100,12 @@ public final class IdxFiles {
       int magic = in.readInt();
       if (magic != 0x00000801) {
         throw new DatasetException(file + ": expected IDX label magic 0x00000801, found 0x"
-            + String.format("%08x", magic) + " (is this a label file?)");
+            + String.format("%08x", magic) + hint(magic, "a label file"));
       }
       int n = in.readInt();
+      if (n < 0) {
+        throw new DatasetException(file + ": header says " + n + " labels; expected a count >= 0 (corrupt file?)");
+      }
       int[] labels = new int[n];
       for (int i = 0; i < n; i++) {
         labels[i] = in.readUnsignedByte();
@@ -87,11 +123,15 @@ public final class IdxFiles {
       int magic = in.readInt();
       if (magic != 0x00000803) {
         throw new DatasetException(file + ": expected IDX image magic 0x00000803, found 0x"
-            + String.format("%08x", magic) + " (is this an image file?)");
+            + String.format("%08x", magic) + hint(magic, "an image file"));
       }
       dims[0] = in.readInt();
       dims[1] = in.readInt();
       dims[2] = in.readInt();
+      if (dims[0] < 0 || dims[1] <= 0 || dims[2] <= 0 || (long) dims[0] * dims[1] * dims[2] > Integer.MAX_VALUE - 8) {
+        throw new DatasetException(file + ": header says " + dims[0] + " images of " + dims[1] + "x" + dims[2]
+            + "; expected a count >= 0 and sizes > 0 that fit in memory (corrupt file?)");
+      }
       byte[] pixels = new byte[dims[0] * dims[1] * dims[2]];
       in.readFully(pixels);
       return pixels;

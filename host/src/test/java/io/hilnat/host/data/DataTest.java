@@ -95,42 +95,4 @@ class DataTest {
       assertEquals(8, batches.labels(m, order, 0, 8).size());
     }
   }
-
-  @Test
-  void imageFoldersOfAnySizeAndColourLoadAndSplit() throws Exception {
-    Random random = new Random(3);
-    String[] classes = {"cat", "dog", "ship"};
-    for (int c = 0; c < classes.length; c++) {
-      Path folder = Files.createDirectories(dir.resolve("images").resolve(classes[c]));
-      for (int i = 0; i < 10; i++) {
-        int w = 20 + random.nextInt(40);
-        int type = i % 2 == 0 ? java.awt.image.BufferedImage.TYPE_INT_RGB : java.awt.image.BufferedImage.TYPE_BYTE_GRAY;
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(w, w + 3, type);
-        for (int y = 0; y < w + 3; y++) {
-          for (int x = 0; x < w; x++) {
-            image.setRGB(x, y, (c * 80) << 16 | (x * 4) << 8 | (y * 3));
-          }
-        }
-        javax.imageio.ImageIO.write(image, i % 3 == 0 ? "jpg" : "png",
-            folder.resolve("img" + i + (i % 3 == 0 ? ".jpg" : ".png")).toFile());
-      }
-    }
-    ImageSet set = ImageFolders.load(dir.resolve("images"), 3, 32);
-    assertEquals(30, set.count());
-    assertEquals(3, set.classes());
-    assertEquals(3 * 32 * 32, set.imageBytes());
-    assertEquals(java.util.List.of("cat", "dog", "ship"), ImageFolders.classNames(dir.resolve("images")));
-    Datasets.Splits splits = Datasets.load("folder:" + dir.resolve("images"));
-    assertEquals(24, splits.train().count());
-    assertEquals(6, splits.test().count());
-
-    Files.write(dir.resolve("images/dog/broken.png"), new byte[] {1, 2, 3, 4});
-    DatasetException broken = assertThrows(DatasetException.class, () -> ImageFolders.load(dir.resolve("images"), 3, 32));
-    assertTrue(broken.getMessage().contains("broken.png"), broken.getMessage());
-    Files.delete(dir.resolve("images/dog/broken.png"));
-    Files.writeString(dir.resolve("images/cat/notes.txt"), "hello");
-    DatasetException text = assertThrows(DatasetException.class, () -> ImageFolders.load(dir.resolve("images"), 1, 28));
-    assertTrue(text.getMessage().contains("notes.txt"), text.getMessage());
-    assertTrue(assertThrows(DatasetException.class, () -> Datasets.load("imagenet")).getMessage().contains("folder:DIR"));
-  }
 }

@@ -1,0 +1,268 @@
+package io.hilnat.host.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Batches of a {@link ByteImages} set for DJL: float32 NCHW images at a requested square resolution, normalised per
+ * channel, with labels (int64 by default). Every array is created in the {@link NDManager} passed to the call —
+ * give a per-step sub-manager and close it after the step so memory stays flat. Resizing is done in Java on the
+ * uint8 data with per-(source, target) tables ({@link Resampler}); images of a batch are filled in parallel.
+ *
+ * <p>Seeds: an epoch's order comes from {@code (seed, epoch)}; batch {@code b}'s augmentation from
+ * {@code (seed, epoch, b)} only, so it does not depend on the resolution asked for or on earlier calls.
+ */
+public final class BatchLoader {
+
+  /** Images {@code [N, C, R, R]} float32 and labels {@code [N]}, for the set's {@code indices}. */
+  public record Batch(NDArray images, NDArray labels, int[] indices) {}
+
+  /** Two independently augmented views of the same images, and their labels. */
+  public record Pair(NDArray first, NDArray second, NDArray labels, int[] indices) {}
+
+  private final ByteImages set;
+  private final Normalization normalization;
+  private final Augmentation augmentation;
+  private final DataType labelType;
+
+  /**
+   * @param normalization per-channel statistics (from the training set: {@link Normalization#of}, or a dataset's
+   *     constant)
+   * @param augmentation used by {@link Epoch#next} in shuffled epochs; {@link Augmentation#none()} for none
+   */
+  public BatchLoader(ByteImages set, Normalization normalization, Augmentation augmentation) {
+    this(set, normalization, augmentation, DataType.INT64);
+  }
+
+  public BatchLoader(ByteImages set, Normalization normalization, Augmentation augmentation, DataType labelType) {
+    if (normalization.channels() != set.channels()) {
+      throw new IllegalArgumentException("normalization has " + normalization.channels() + " channels, the set "
+          + set.channels());
+    }
+    if (labelType != DataType.INT64 && labelType != DataType.FLOAT32 && labelType != DataType.INT32) {
+      throw new IllegalArgumentException("labels are int64, int32 or float32, not " + labelType);
+    }
+    this.set = set;
+    this.normalization = normalization;
+    this.augmentation = augmentation;
+    this.labelType = labelType;
+  }
+
+  public ByteImages set() {
+    return set;
+  }
+
+  public Normalization normalization() {
+    return normalization;
+  }
+
+  public Augmentation augmentation() {
+    return augmentation;
+  }
+
+  /**
+   * A shuffled, augmented pass over the set: batches of exactly {@code batchSize} (a last partial batch is
+   * dropped).
+   */
+  public Epoch epoch(int batchSize, long seed, int epoch) {
+    long epochSeed = mix(seed, epoch);
+    int[] order = DataSplit.permutation(set.size(), new SplittableRandom(epochSeed));
+    return new Epoch(order, batchSize, true, epochSeed, augmentation);
+  }
+
+  /** The whole set in order, no augmentation, last batch possibly smaller: for evaluation. */
+  public Epoch inOrder(int batchSize) {
+    int[] order = new int[set.size()];
+    Arrays.setAll(order, i -> i);
+    return new Epoch(order, batchSize, false, 0, Augmentation.none());
+  }
+
+  /** {@code n} distinct random indices (e.g. NAT's ~960 images for batch-norm recalibration). */
+  public int[] sample(int n, long seed) {
+    if (n > set.size()) {
+      throw new IllegalArgumentException("asked for " + n + " images of " + set.size());
+    }
+    return Arrays.copyOf(DataSplit.permutation(set.size(), new SplittableRandom(seed)), n);
+  }
+
+  /** The images at {@code indices} with no augmentation. */
+  public Batch batch(NDManager manager, int[] indices, int resolution) {
+    return batch(manager, indices, resolution, Augmentation.none(), 0);
+  }
+
+  /** The images at {@code indices}, augmented with {@code augmentation} seeded by {@code seed}. */
+  public Batch batch(NDManager manager, int[] indices, int resolution, Augmentation augmentation, long seed) {
+    NDArray images = images(manager, indices, resolution, augmentation, new SplittableRandom(seed));
+    return new Batch(images, labels(manager, indices), indices);
+  }
+
+  /** Two views of the images at {@code indices}, each drawn independently with {@code augmentation}. */
+  public Pair pair(NDManager manager, int[] indices, int resolution, Augmentation augmentation, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    NDArray first = images(manager, indices, resolution, augmentation, random.split());
+    NDArray second = images(manager, indices, resolution, augmentation, random.split());
+    return new Pair(first, second, labels(manager, indices), indices);
+  }
+
+  /** One pass over a fixed order of images. Not thread-safe; one per training loop. */
+  public final class Epoch {
+    private final int[] order;
+    private final int batchSize;
+    private final int batches;
+    private final long seed;
+    private final Augmentation augmentation;
+    private int next;
+
+    private Epoch(int[] order, int batchSize, boolean dropLast, long seed, Augmentation augmentation) {
+      if (batchSize <= 0) {
+        throw new IllegalArgumentException("batch size must be positive: " + batchSize);
+      }
+      this.order = order;
+      this.batchSize = batchSize;
+      this.batches = dropLast ? order.length / batchSize : (order.length + batchSize - 1) / batchSize;
+      this.seed = seed;
+      this.augmentation = augmentation;
+    }
+
+    /** Number of batches in this pass. */
+    public int batches() {
+      return batches;
+    }
+
+    public boolean hasNext() {
+      return next < batches;
+    }
+
+    /** The next batch's indices, without making arrays (and without moving on). */
+    public int[] peekIndices() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("epoch finished after " + batches + " batches");
+      }
+      int from = next * batchSize;
+      return Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize));
+    }
+
+    /** The next batch at {@code resolution}, with arrays in {@code manager} (a per-step sub-manager). */
+    public Batch next(NDManager manager, int resolution) {
+      int[] indices = peekIndices();
+      long batchSeed = mix(seed, next++);
+      return batch(manager, indices, resolution, augmentation, batchSeed);
+    }
+
+    /**
+     * The next batch as two independently augmented views (the loader's augmentation, or crop+flip+jitter when the
+     * loader has none).
+     */
+    public Pair nextPair(NDManager manager, int resolution) {
+      int[] indices = peekIndices();
+      long batchSeed = mix(seed, next++);
+      Augmentation a = augmentation.isNone() ? Augmentation.contrastive(Math.max(1, set.height() / 8), true)
+          : augmentation;
+      return pair(manager, indices, resolution, a, batchSeed);
+    }
+  }
+
+  private NDArray labels(NDManager manager, int[] indices) {
+    int n = indices.length;
+    if (labelType == DataType.FLOAT32) {
+      float[] l = new float[n];
+      for (int i = 0; i < n; i++) {
+        l[i] = set.label(indices[i]);
+      }
+      return manager.create(l);
+    }
+    if (labelType == DataType.INT32) {
+      int[] l = new int[n];
+      for (int i = 0; i < n; i++) {
+        l[i] = set.label(indices[i]);
+      }
+      return manager.create(l);
+    }
+    long[] l = new long[n];
+    for (int i = 0; i < n; i++) {
+      l[i] = set.label(indices[i]);
+    }
+    return manager.create(l);
+  }
+
+  private NDArray images(NDManager manager, int[] indices, int resolution, Augmentation a, SplittableRandom random) {
+    if (resolution <= 0) {
+      throw new IllegalArgumentException("resolution must be positive: " + resolution);
+    }
+    int n = indices.length;
+    int c = set.channels();
+    int h = set.height();
+    int w = set.width();
+    // draw every random number first, in image order, so the parallel fill stays deterministic
+    int[] dx = new int[n];
+    int[] dy = new int[n];
+    boolean[] flip = new boolean[n];
+    float[] brightness = new float[n];
+    float[] contrast = new float[n];
+    for (int i = 0; i < n; i++) {
+      dx[i] = a.pad() == 0 ? 0 : random.nextInt(2 * a.pad() + 1) - a.pad();
+      dy[i] = a.pad() == 0 ? 0 : random.nextInt(2 * a.pad() + 1) - a.pad();
+      flip[i] = a.flip() && random.nextBoolean();
+      brightness[i] = a.brightness() == 0 ? 1f : 1f + (float) (random.nextDouble() * 2 - 1) * a.brightness();
+      contrast[i] = a.contrast() == 0 ? 1f : 1f + (float) (random.nextDouble() * 2 - 1) * a.contrast();
+    }
+    int rr = resolution * resolution;
+    float[] out = new float[n * c * rr];
+    float[] mean = normalization.mean();
+    float[] std = normalization.std();
+    byte[] pixels = set.pixels();
+    int values = set.imageValues();
+    IntStream.range(0, n).parallel().forEach(i -> {
+      float[] plane = new float[h * w];
+      float[] scratch = new float[h * resolution];
+      int base = indices[i] * values;
+      for (int ch = 0; ch < c; ch++) {
+        int channelBase = base + ch * h * w;
+        for (int y = 0; y < h; y++) {
+          int sy = y + dy[i];
+          for (int x = 0; x < w; x++) {
+            int sx = (flip[i] ? w - 1 - x : x) + dx[i];
+            plane[y * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w ? 0f
+                : (pixels[channelBase + sy * w + sx] & 0xff) * (1f / 255f);
+          }
+        }
+        Resampler.resize(plane, 0, h, w, out, (i * c + ch) * rr, resolution, resolution, scratch);
+      }
+      int offset = i * c * rr;
+      if (brightness[i] != 1f || contrast[i] != 1f) {
+        double sum = 0;
+        for (int k = 0; k < c * rr; k++) {
+          out[offset + k] = Math.min(1f, out[offset + k] * brightness[i]);
+          sum += out[offset + k];
+        }
+        float gray = (float) (sum / (c * rr));
+        for (int k = 0; k < c * rr; k++) {
+          out[offset + k] = Math.max(0f, Math.min(1f, (out[offset + k] - gray) * contrast[i] + gray));
+        }
+      }
+      for (int ch = 0; ch < c; ch++) {
+        float m = mean[ch];
+        float s = 1f / std[ch];
+        int from = offset + ch * rr;
+        for (int k = 0; k < rr; k++) {
+          out[from + k] = (out[from + k] - m) * s;
+        }
+      }
+    });
+    return manager.create(out, new Shape(n, c, resolution, resolution));
+  }
+
+  /** A 64-bit mix (SplitMix64's finaliser) of two numbers, for independent derived seeds. */
+  static long mix(long a, long b) {
+    long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
