@@ -24,13 +24,9 @@ import java.util.function.Supplier;
  */
 public final class SupernetTrainer {
 
-  /** Hyper-parameters; {@link #defaults()} follow OFA's choices scaled to small data. */
+  /** Hyper-parameters of the sandwich training. */
   public record Config(int batchSize, double learningRate, double momentum, double weightDecay,
-      int randomSubnets, double labelSmoothing, int warmupSteps, long seed) {
-    public static Config defaults() {
-      return new Config(128, 0.05, 0.9, 3e-5, 2, 0.1, 100, 1);
-    }
-  }
+      int randomSubnets, double labelSmoothing, int warmupSteps, long seed) {}
 
   /** What a step did; {@code skipped} when its gradients were not finite and no update was made. */
   public record StepResult(double loss, int images, boolean skipped) {}
