@@ -85,7 +85,7 @@ public final class CartEnsemble implements Surrogate {
     if (depth >= MAX_DEPTH || n < 2 * MIN_LEAF) {
       return leaf;
     }
-    int features = z.length == 0 ? 0 : z[0].length;
+    int features = z[0].length;
     int[] order = new int[features];
     for (int f = 0; f < features; f++) {
       order[f] = f;

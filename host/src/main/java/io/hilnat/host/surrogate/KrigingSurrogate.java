@@ -42,6 +42,9 @@ public final class KrigingSurrogate implements Surrogate {
     // Distances between unit-cube points grow like the square root of the dimension.
     double base = Math.sqrt(Math.max(s.features(), 1));
     double bestLikelihood = Double.NEGATIVE_INFINITY;
+    double bestScale = 0;
+    double bestMean = 0;
+    double[] bestAlpha = null;
     for (int l = 0; l < LENGTH_SCALES; l++) {
       double scale = base * Math.pow(10, -1.5 + 2.5 * l / (LENGTH_SCALES - 1));
       for (double nugget : NUGGETS) {
@@ -65,16 +68,19 @@ public final class KrigingSurrogate implements Surrogate {
         double likelihood = -0.5 * (n * Math.log(variance) + logDet);
         if (likelihood > bestLikelihood) {
           bestLikelihood = likelihood;
-          lengthScale = scale;
-          mean = mu;
-          alpha = a;
+          bestScale = scale;
+          bestMean = mu;
+          bestAlpha = a;
         }
       }
     }
-    if (bestLikelihood == Double.NEGATIVE_INFINITY) {
+    if (bestAlpha == null) {
       throw new IllegalArgumentException("no length scale and nugget gave a positive-definite correlation matrix");
     }
     points = z;
+    lengthScale = bestScale;
+    mean = bestMean;
+    alpha = bestAlpha;
     scaling = s;
   }
 

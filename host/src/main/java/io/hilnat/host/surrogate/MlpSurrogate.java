@@ -21,7 +21,6 @@ public final class MlpSurrogate implements Surrogate {
   private final int hidden;
   private final int epochs;
   private Scaling scaling;
-  private int inputs;
   /** Hidden weights (hidden × inputs), hidden biases, output weights, output bias: one vector for Adam. */
   private double[] params;
 
@@ -105,7 +104,6 @@ public final class MlpSurrogate implements Surrogate {
         p[i] -= LEARNING_RATE * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + EPSILON);
       }
     }
-    inputs = k;
     params = p;
     scaling = s;
   }
@@ -114,6 +112,7 @@ public final class MlpSurrogate implements Surrogate {
   public double predict(double[] x) {
     Scaling s = Scaling.fitted(scaling);
     double[] z = s.features(x);
+    int inputs = z.length;
     int hiddenBias = hidden * inputs;
     int outWeights = hiddenBias + hidden;
     double out = params[outWeights + hidden];
