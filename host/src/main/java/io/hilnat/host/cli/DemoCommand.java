@@ -1,135 +1,41 @@
 package io.hilnat.host.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.hilnat.agent.v1.BenchmarkRequest;
-import io.hilnat.agent.v1.BenchmarkResult;
-import io.hilnat.host.agentclient.AgentClient;
-import io.hilnat.host.agentclient.LocalAgent;
-import io.hilnat.host.export.TfliteExporter;
-import io.hilnat.host.net.NetworkDescription;
-import io.hilnat.host.net.NetworkStats;
-import io.hilnat.host.space.Architecture;
-import io.hilnat.host.space.ArchitectureFormat;
-import io.hilnat.host.space.SearchSpace;
-import io.hilnat.host.space.SearchSpaceLoader;
-import io.hilnat.host.space.SubnetBuilder;
-import io.hilnat.host.stats.KendallTau;
+import io.hilnat.host.job.SearchJob;
+import io.hilnat.host.job.SearchOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The built-in default job: start a local agent, export subnets of a space as .tflite files, measure
- * each on the agent, and show how far MAdds are from measured latency.
+ * The main job on its built-in default: a short NAT search on Fashion-MNIST over the tiny-mbv3 space,
+ * top-1 error against latency measured on a local agent, sized for about 15 minutes on two cores.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Measure subnets of a search space on a local agent (exported .tflite, real TFLite runtime).")
+    description = {"The main job on the built-in default: warm a supernet up on Fashion-MNIST, then search it",
+        "(NAT, online transfer) for top-1 error vs latency measured on a local agent; prints the report's path."})
 public final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--space", defaultValue = "small-mbv3", description = "search space (default ${DEFAULT-VALUE})")
-  String space;
-
-  @Option(names = "--subnets", defaultValue = "12", description = "subnets to measure, smallest and largest included (default ${DEFAULT-VALUE})")
-  int subnets;
-
-  @Option(names = "--runs", defaultValue = "30", description = "measured runs per subnet (default ${DEFAULT-VALUE})")
-  int runs;
-
-  @Option(names = "--seed", defaultValue = "1", description = "seed of the subnet sample")
-  long seed;
-
-  @Option(names = "--out", description = "output folder (default runs/demo-TIMESTAMP)")
+  @Option(names = "--out", description = "run folder (default runs/demo-TIMESTAMP)")
   Path out;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  /** One measured subnet. */
-  record Row(String key, Architecture arch, long madds, long params, int bytes, BenchmarkResult result) {}
-
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
-    SearchSpace s = SearchSpaceLoader.load(space);
-    Path dir = out != null ? out
-        : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir.resolve("models"));
-    List<Architecture> archs = new ArrayList<>(List.of(s.smallest(), s.largest()));
-    Random random = new Random(seed);
-    while (archs.size() < subnets) {
-      archs.add(s.sample(random));
-    }
-    log.printf("hilnat demo: %d subnets of space '%s', measured on a local agent; output in %s%n",
-        archs.size(), s.name(), dir.toAbsolutePath());
+    Path run = out != null ? out : Runs.timestamped("demo");
+    SearchOptions options = new SearchOptions("tiny-mbv3", "fashion-mnist", null, 300, 128, List.of("error", "latency"),
+        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, 1000, 480, 30, 5, 1);
+    log.printf("hilnat demo: NAT search on Fashion-MNIST (space tiny-mbv3), error vs latency on a local agent; "
+        + "run folder %s (continue after a crash with ./hilnat search --resume %s)%n", run.toAbsolutePath(), run);
     log.flush();
-    List<Row> rows = new ArrayList<>();
-    try (LocalAgent agent = LocalAgent.start(dir.resolve("agent-cache"));
-        AgentClient client = new AgentClient(agent.target())) {
-      log.printf("agent %s: %s%n", agent.target(), client.describe().getDeviceId());
-      for (int i = 0; i < archs.size(); i++) {
-        Architecture arch = archs.get(i);
-        NetworkDescription net = new SubnetBuilder(s).build(arch, 3, 10, i);
-        byte[] model = new TfliteExporter().export(net);
-        String key = ArchitectureFormat.key(s, arch);
-        Files.write(dir.resolve("models").resolve("subnet-" + i + ".tflite"), model);
-        String sha = client.ensureUploaded(model, "subnet-" + i);
-        BenchmarkResult r = client.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setThreads(1)
-            .setWarmupRuns(5).setWarmupMinSeconds(0.2).setRuns(runs).setMinSeconds(0.5).build());
-        NetworkStats stats = NetworkStats.of(net);
-        rows.add(new Row(key, arch, stats.madds(), stats.params(), model.length, r));
-        log.printf(Locale.ROOT, "[%2d/%d] %-7s res %d width %.1f depth %s: %6.2f M MAdds  p50 %7.3f ms  p90 %7.3f ms%n",
-            i + 1, archs.size(), i == 0 ? "smallest" : i == 1 ? "largest" : "random", arch.resolution(), arch.width(),
-            arch.stages().stream().map(List::size).toList(), stats.madds() / 1e6, r.getStats().getP50Ms(),
-            r.getStats().getP90Ms());
-        log.flush();
-      }
-    }
-    write(dir, rows);
-    double tau = KendallTau.of(rows.stream().mapToDouble(Row::madds).toArray(),
-        rows.stream().mapToDouble(r -> r.result().getStats().getP50Ms()).toArray());
-    log.printf(Locale.ROOT, "%nKendall tau between MAdds and measured p50 latency: %.3f (1.0 would mean MAdds rank "
-        + "subnets exactly like the device does)%n", tau);
-    log.printf("results: %s, %s, %s%n", dir.resolve("subnets.csv"), dir.resolve("subnets.json"),
-        dir.resolve("latency-vs-madds.png"));
+    long start = System.nanoTime();
+    Path report = new SearchJob(run, log).execute(options);
+    log.printf("done in %.1f min; report: %s%n", (System.nanoTime() - start) / 6e10, report.toAbsolutePath());
     return 0;
-  }
-
-  private static void write(Path dir, List<Row> rows) throws Exception {
-    StringBuilder csv = new StringBuilder("arch_key,resolution,width,madds,params,tflite_bytes,p50_ms,p90_ms,"
-        + "mean_ms,std_ms,init_ms,device\n");
-    ObjectMapper mapper = new ObjectMapper();
-    ArrayNode json = mapper.createArrayNode();
-    for (Row r : rows) {
-      var st = r.result().getStats();
-      csv.append(String.format(Locale.ROOT, "\"%s\",%d,%.1f,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.2f,%s%n", r.key(),
-          r.arch().resolution(), r.arch().width(), r.madds(), r.params(), r.bytes(), st.getP50Ms(), st.getP90Ms(),
-          st.getMeanMs(), st.getStdMs(), r.result().getInitMs(), r.result().getDeviceId()));
-      json.addObject().put("arch_key", r.key()).put("arch", ArchitectureFormat.toJson(r.arch()))
-          .put("madds", r.madds()).put("params", r.params()).put("p50_ms", st.getP50Ms())
-          .put("p90_ms", st.getP90Ms()).put("device", r.result().getDeviceId());
-    }
-    Files.writeString(dir.resolve("subnets.csv"), csv);
-    mapper.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("subnets.json").toFile(), json);
-    XYChart chart = new XYChartBuilder().width(800).height(560).title("Measured latency vs MAdds")
-        .xAxisTitle("MAdds (millions)").yAxisTitle("p50 latency (ms)").build();
-    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    chart.getStyler().setLegendVisible(false);
-    chart.addSeries("subnets", rows.stream().mapToDouble(r -> r.madds() / 1e6).toArray(),
-        rows.stream().mapToDouble(r -> r.result().getStats().getP50Ms()).toArray());
-    BitmapEncoder.saveBitmap(chart, dir.resolve("latency-vs-madds.png").toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 }

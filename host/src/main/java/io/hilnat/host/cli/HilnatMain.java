@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       AgentsCommand.class,
       ExportCommand.class,
       DemoCommand.class,
+      SearchCommand.class,
+      MaddsLatencyCommand.class,
       BenchmarkCommand.class,
       SupernetCommand.class,
       SupernetCommand.Subnet.class,

@@ -11,15 +11,12 @@ import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
 import io.hilnat.host.supernet.SupernetTrainer;
+import io.hilnat.host.supernet.SupernetTraining;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -83,28 +80,7 @@ public final class SupernetCommand implements Runnable {
         }
         SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5,
             randomSubnets, 0.1, Math.min(200, (int) (steps / 20) + 1), 1), manager);
-        long start = System.nanoTime();
-        long[] images = {0};
-        long[] step = {done};
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("supernet").setInitialMax(steps)
-            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).startsFrom(done, java.time.Duration.ZERO)
-            .build()) {
-          trainer.train(done, steps - done, steps, new Random(done), (i, r) -> {
-            images[0] += r.images();
-            step[0] = i + 1;
-            bar.stepTo(i + 1);
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3f, %.0f img/s", r.loss(),
-                images[0] / ((System.nanoTime() - start) / 1e9)));
-            if ((i + 1) % checkpointEvery == 0) {
-              try {
-                SupernetCheckpoint.save(net, out, data, i + 1);
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            }
-          }, () -> true);
-        }
-        SupernetCheckpoint.save(net, out, data, step[0]);
+        SupernetTraining.run("supernet", net, trainer, trainer::sandwich, out, data, done, steps, checkpointEvery);
         SubnetEvaluator evaluator = new SubnetEvaluator(train, 960, 128, manager);
         for (Architecture arch : new Architecture[] {s.largest(), s.smallest()}) {
           log.printf(Locale.ROOT, "%s subnet: %.2f %% test top-1 with inherited weights%n",

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -137,6 +138,16 @@ public final class SupernetTrainer {
   /** Runs {@code steps} sandwich steps over shuffled epochs; {@code onStep} sees each result. */
   public void train(long firstStep, long steps, long totalSteps, Random random,
       java.util.function.BiConsumer<Long, StepResult> onStep, Supplier<Boolean> keepGoing) {
+    train(firstStep, steps, totalSteps, random, this::sandwich, onStep, keepGoing);
+  }
+
+  /**
+   * Runs {@code steps} steps over shuffled epochs, each on the subnets {@code subnets} draws (the first
+   * is the teacher); {@code onStep} sees each result.
+   */
+  public void train(long firstStep, long steps, long totalSteps, Random random,
+      Function<Random, List<Architecture>> subnets, java.util.function.BiConsumer<Long, StepResult> onStep,
+      Supplier<Boolean> keepGoing) {
     int n = train.set().count();
     int batch = Math.min(config.batchSize(), n);
     int perEpoch = n / batch;
@@ -149,7 +160,7 @@ public final class SupernetTrainer {
         order = train.shuffled(new Random(config.seed() * 1_000_003L + e));
       }
       int from = (int) (s % perEpoch) * batch;
-      StepResult r = step(sandwich(random), order, from, batch, learningRate(s, totalSteps), random.nextLong());
+      StepResult r = step(subnets.apply(random), order, from, batch, learningRate(s, totalSteps), random.nextLong());
       onStep.accept(s, r);
     }
   }

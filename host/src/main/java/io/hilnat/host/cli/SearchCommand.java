@@ -1,0 +1,111 @@
+package io.hilnat.host.cli;
+
+import io.hilnat.host.job.SearchJob;
+import io.hilnat.host.job.SearchOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hilnat search}: NAT with online supernet transfer, measured latency and adaptive surrogates. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+    description = {"Neural Architecture Transfer: adapt a supernet to the data while searching it with surrogate-",
+        "assisted NSGA-II/III over accuracy and objectives measured on device agents. Resumable."})
+public final class SearchCommand implements Callable<Integer> {
+
+  @Option(names = "--out", description = "run folder (default runs/search-TIMESTAMP)")
+  Path out;
+
+  @Option(names = "--resume", description = "continue the search in this run folder with its stored settings")
+  Path resume;
+
+  @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
+  String space;
+
+  @Option(names = "--data", defaultValue = "fashion-mnist", description = "dataset: " + io.hilnat.host.data.DatasetSpec.FORMS)
+  String data;
+
+  @Option(names = "--supernet", description = "trained supernet folder to start from (default: warm one up here)")
+  String supernet;
+
+  @Option(names = "--warmup-steps", defaultValue = "300", description = "sandwich steps to warm a new supernet up (default ${DEFAULT-VALUE})")
+  int warmupSteps;
+
+  @Option(names = "--batch", defaultValue = "128", description = "training batch (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--objectives", split = ",", defaultValue = "error,latency",
+      description = "minimised: error, madds, params, latency[@DEVICE], energy[@DEVICE] (default ${DEFAULT-VALUE})")
+  List<String> objectives;
+
+  @Option(names = "--constraint", description = "e.g. latency@DEVICE<=2 (ms), madds<=5 (millions); repeatable")
+  List<String> constraints = List.of();
+
+  @Option(names = "--agent", description = "device agent host:port; repeatable (default: start one on 127.0.0.1)")
+  List<String> agents = List.of();
+
+  @Option(names = "--iterations", defaultValue = "4", description = "NAT iterations after the initial archive (default ${DEFAULT-VALUE})")
+  int iterations;
+
+  @Option(names = "--initial", defaultValue = "16", description = "initial archive size (default ${DEFAULT-VALUE})")
+  int initial;
+
+  @Option(names = "--candidates", defaultValue = "6", description = "real evaluations per iteration (default ${DEFAULT-VALUE})")
+  int candidates;
+
+  @Option(names = "--population", defaultValue = "100", description = "NSGA population (default ${DEFAULT-VALUE})")
+  int population;
+
+  @Option(names = "--generations", defaultValue = "20", description = "NSGA generations per iteration (default ${DEFAULT-VALUE})")
+  int generations;
+
+  @Option(names = "--adapt-steps", defaultValue = "25", description = "supernet adaptation steps per iteration (default ${DEFAULT-VALUE})")
+  int adaptSteps;
+
+  @Option(names = "--adapt-subnets", defaultValue = "2", description = "subnets drawn per adaptation step besides the largest (default ${DEFAULT-VALUE})")
+  int adaptSubnets;
+
+  @Option(names = "--val-images", defaultValue = "1000", description = "validation images held out of training (default ${DEFAULT-VALUE})")
+  int validationImages;
+
+  @Option(names = "--calibration-images", defaultValue = "480", description = "batch-norm recalibration images (default ${DEFAULT-VALUE})")
+  int calibrationImages;
+
+  @Option(names = "--runs", defaultValue = "30", description = "measured runs per latency benchmark (default ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(names = "--export", defaultValue = "5", description = "front subnets exported as .tflite (default ${DEFAULT-VALUE})")
+  int export;
+
+  @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter log = spec.commandLine().getOut();
+    if (resume != null) {
+      Path report = new SearchJob(resume, log).execute(null);
+      log.printf("report: %s%n", report.toAbsolutePath());
+      return 0;
+    }
+    Path run = out != null ? out : Runs.timestamped("search");
+    if (java.nio.file.Files.exists(run.resolve("run.db"))) {
+      throw new IllegalArgumentException(run + " already holds a search: continue it with --resume " + run
+          + " or choose another --out");
+    }
+    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, batch, objectives, constraints, agents,
+        initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
+        calibrationImages, runs, export, seed);
+    log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
+        run.toAbsolutePath(), run);
+    log.flush();
+    Path report = new SearchJob(run, log).execute(options);
+    log.printf("report: %s%n", report.toAbsolutePath());
+    return 0;
+  }
+}

@@ -1,0 +1,70 @@
+package io.hilnat.host.job;
+
+import io.hilnat.host.data.Batches;
+import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.search.Measurement;
+import io.hilnat.host.search.Objective;
+import io.hilnat.host.search.Archives;
+import io.hilnat.host.search.RunStore;
+import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.ArchitectureFormat;
+import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.supernet.SubnetEvaluator;
+import io.hilnat.host.supernet.Supernet;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * After the last iteration: the archive's front is measured on the test set with the final weights
+ * (NAT reports test accuracy only here; the search never saw the test set), and the best trade-offs are
+ * exported as .tflite files that keep those weights.
+ */
+final class FinalStage {
+
+  static final String TEST_ERROR = "test_error";
+
+  private FinalStage() {}
+
+  static void run(RunStore store, SearchSpace space, Supernet net, SubnetEvaluator evaluator, Batches test,
+      List<Objective> objectives, SearchOptions options, Path run, PrintWriter log) throws Exception {
+    int stage = options.iterations() + 1;
+    Map<String, Map<String, Double>> archive = store.archive(options.iterations());
+    List<String> front = Archives.front(archive, objectives);
+    List<String> exported = front.size() <= options.exportTop() ? front : spread(front, options.exportTop());
+    Files.createDirectories(run.resolve("models"));
+    log.printf("final: %d subnets on the front; test accuracy with the final weights, %d exported%n", front.size(),
+        exported.size());
+    for (String key : front) {
+      Architecture arch = ArchitectureFormat.parse(space, key);
+      if (!store.hasAll(stage, key, List.of(TEST_ERROR))) {
+        double accuracy = evaluator.accuracy(net, arch, test);
+        store.record(stage, key, List.of(new Measurement(TEST_ERROR, 1 - accuracy, "supernet@final", "")));
+      }
+      double testError = store.archive(stage).get(key).get(TEST_ERROR);
+      if (exported.contains(key)) {
+        Path file = run.resolve("models").resolve("subnet-" + key.replace(',', '-') + ".tflite");
+        Files.write(file, new TfliteExporter().export(net.extract(arch)));
+      }
+      log.printf(Locale.ROOT, "  %s: test top-1 %.2f %%%s%n", key, 100 * (1 - testError),
+          exported.contains(key) ? " (exported)" : "");
+      log.flush();
+    }
+  }
+
+  /** {@code n} keys evenly spaced along the (sorted) front, both ends included. */
+  private static List<String> spread(List<String> front, int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String k = front.get((int) Math.round((double) i * (front.size() - 1) / Math.max(1, n - 1)));
+      if (!out.contains(k)) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+package io.hilnat.host.search;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.hilnat.agent.v1.BenchmarkRequest;
+import io.hilnat.agent.v1.BenchmarkResult;
+import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.net.NetworkDescription;
+import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.ArchitectureFormat;
+import io.hilnat.host.space.SearchSpace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Latency (and energy, when the device has a meter) measured on a device agent: the subnet is exported
+ * as a .tflite file, uploaded once, and benchmarked in the device's TFLite runtime. The whole result
+ * (every run, temperatures, energy) is kept as the measurement's detail.
+ */
+public final class DeviceEvaluator implements Evaluator {
+
+  private final AgentClient agent;
+  private final String device;
+  private final SearchSpace space;
+  private final Function<Architecture, NetworkDescription> networks;
+  private final BenchmarkRequest template;
+  private final boolean energy;
+
+  /**
+   * @param networks the subnet as a network (the supernet's extraction, so the file measured is the file shipped)
+   * @param template benchmark settings; its sha256 is filled in per subnet
+   * @param energy whether {@code energy@device} is an objective (then a device without a meter is an error)
+   */
+  public DeviceEvaluator(AgentClient agent, String device, SearchSpace space,
+      Function<Architecture, NetworkDescription> networks, BenchmarkRequest template, boolean energy) {
+    this.agent = agent;
+    this.device = device;
+    this.space = space;
+    this.networks = networks;
+    this.template = template;
+    this.energy = energy;
+  }
+
+  @Override
+  public List<String> provides() {
+    return energy ? List.of("latency@" + device, "energy@" + device) : List.of("latency@" + device);
+  }
+
+  @Override
+  public List<Measurement> evaluate(Architecture arch) throws InvalidProtocolBufferException {
+    byte[] model = new TfliteExporter().export(networks.apply(arch));
+    String sha = agent.ensureUploaded(model, ArchitectureFormat.key(space, arch));
+    BenchmarkResult result = agent.benchmark(template.toBuilder().setSha256(sha).build());
+    String source = "device:" + result.getDeviceId() + "@" + agent.target();
+    String detail = JsonFormat.printer().omittingInsignificantWhitespace().print(result);
+    List<Measurement> out = new ArrayList<>();
+    out.add(new Measurement("latency@" + device, result.getStats().getP50Ms(), source, detail));
+    if (energy) {
+      if (!result.hasEnergy()) {
+        throw new IllegalStateException("device " + device + " (" + agent.target() + ") has no energy meter; drop the "
+            + "energy objective or run its agent with a profile that names one");
+      }
+      out.add(new Measurement("energy@" + device, result.getEnergy().getEnergyPerInferenceMj(), source, ""));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+package io.hilnat.host.search;
+
+import java.util.Locale;
+
+/**
+ * Something the search minimises, named as on the command line: {@code error}, {@code madds},
+ * {@code params}, {@code latency@DEVICE} or {@code energy@DEVICE} (DEVICE is an agent's device id; a bare
+ * {@code latency} means the first agent's).
+ */
+public record Objective(Kind kind, String device) {
+
+  /** The kinds of objective; the first three need no device. */
+  public enum Kind {
+    ERROR("top-1 error", "%"), MADDS("MAdds", "M"), PARAMS("parameters", "M"),
+    LATENCY("latency p50", "ms"), ENERGY("energy per inference", "mJ");
+
+    final String label;
+    final String unit;
+
+    Kind(String label, String unit) {
+      this.label = label;
+      this.unit = unit;
+    }
+  }
+
+  public Objective {
+    if ((kind == Kind.LATENCY || kind == Kind.ENERGY) == (device == null)) {
+      throw new IllegalArgumentException(kind + " objective " + (device == null ? "needs" : "takes no") + " device");
+    }
+  }
+
+  /** Parses a name; {@code defaultDevice} fills in a bare {@code latency} or {@code energy}. */
+  public static Objective parse(String text, String defaultDevice) {
+    String[] parts = text.trim().split("@", 2);
+    Kind kind;
+    try {
+      kind = Kind.valueOf(parts[0].toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown objective '" + text
+          + "': use error, madds, params, latency[@DEVICE] or energy[@DEVICE]");
+    }
+    boolean onDevice = kind == Kind.LATENCY || kind == Kind.ENERGY;
+    if (!onDevice && parts.length > 1) {
+      throw new IllegalArgumentException("objective '" + text + "' does not depend on a device; drop '@" + parts[1] + "'");
+    }
+    if (onDevice && parts.length == 1 && defaultDevice == null) {
+      throw new IllegalArgumentException("objective '" + text + "' needs a device: give an agent with --agent");
+    }
+    return new Objective(kind, onDevice ? (parts.length > 1 ? parts[1] : defaultDevice) : null);
+  }
+
+  /** The name used in the run store, CSV headers and the report. */
+  public String name() {
+    String base = kind.name().toLowerCase(Locale.ROOT);
+    return device == null ? base : base + "@" + device;
+  }
+
+  /** Measured on hardware or by the supernet, hence worth a surrogate; MAdds and parameters are counted exactly. */
+  public boolean expensive() {
+    return kind == Kind.ERROR || kind == Kind.LATENCY || kind == Kind.ENERGY;
+  }
+
+  /** Axis label: "top-1 error (%)". */
+  public String label() {
+    return kind.label + (device == null ? "" : " on " + device) + " (" + kind.unit + ")";
+  }
+
+  /** Stored values are fractions, counts and milliseconds; reports show %, millions and ms. */
+  public double display(double value) {
+    switch (kind) {
+      case ERROR:
+        return 100 * value;
+      case MADDS:
+      case PARAMS:
+        return value / 1e6;
+      default:
+        return value;
+    }
+  }
+}
