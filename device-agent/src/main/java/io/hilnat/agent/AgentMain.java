@@ -72,6 +72,9 @@ public final class AgentMain implements Runnable {
     @Option(names = "--sysfs-root", defaultValue = "/", description = "root of sysfs (a recorded tree for tests)")
     Path sysfsRoot;
 
+    @Option(names = "--parent-pid", description = "exit when this process ends (a host that started a local agent)")
+    Long parentPid;
+
     @Override
     public Integer call() throws Exception {
       if ((tlsCert == null) != (tlsKey == null)) {
@@ -91,6 +94,11 @@ public final class AgentMain implements Runnable {
       AgentServer server = new AgentServer(new AgentServer.Config(bind, port, hw, id, cache, maxModelMb << 20,
           token, tlsCert, tlsKey, metricsPort, sysfsRoot), new TfliteRuntime());
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      if (parentPid != null) {
+        // a host killed with SIGKILL runs no shutdown hook: without this its agent would outlive it
+        ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)),
+            () -> System.exit(0));
+      }
       System.out.println("hilnat-agent listening on " + bind + ":" + server.port());
       if (server.metricsPort() >= 0) {
         System.out.println("hilnat-agent metrics on http://" + bind + ":" + server.metricsPort() + "/metrics");

@@ -42,7 +42,8 @@ public final class LocalAgent implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dai.djl.offline=true", "-Xmx1g",
         "-cp", jar + java.io.File.pathSeparator + agentTarget.resolve("lib") + "/*",
-        "io.hilnat.agent.AgentMain", "serve", "--port", "0", "--cache-dir", cacheDir.toString()));
+        "io.hilnat.agent.AgentMain", "serve", "--port", "0", "--cache-dir", cacheDir.toString(),
+        "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     command.addAll(List.of(extraArgs));
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       SearchCommand.class,
       MaddsLatencyCommand.class,
+      LutCommand.class,
+      LatencyCommand.class,
       BenchmarkCommand.class,
       SupernetCommand.class,
       SupernetCommand.Subnet.class,

@@ -23,39 +23,63 @@ public final class SubnetBuilder {
   }
 
   public NetworkDescription build(Architecture arch, int inputChannels, int classes, long seed) {
-    space.validate(arch);
     RandomNetworks weights = new RandomNetworks(seed);
-    double w = arch.width();
     List<Node> nodes = new ArrayList<>();
+    for (Block block : blocks(arch, inputChannels, classes)) {
+      nodes.addAll(nodes(block, weights));
+    }
+    return new NetworkDescription(space.name() + "-" + Integer.toHexString(ArchitectureFormat.key(space, arch).hashCode()),
+        inputChannels, arch.resolution(), nodes);
+  }
+
+  /** The subnet as blocks with the shapes they run at, input to output. */
+  public List<Block> blocks(Architecture arch, int inputChannels, int classes) {
+    space.validate(arch);
+    double w = arch.width();
+    List<Block> blocks = new ArrayList<>();
     FixedLayerSpec stem = space.stem();
     int channels = SearchSpace.scaledChannels(stem.channels(), w);
-    nodes.addAll(weights.convBnAct(inputChannels, channels, stem.kernel(), stem.stride(), false, stem.activation()));
+    blocks.add(new Block(Block.Kind.STEM, arch.resolution(), inputChannels, channels, stem.kernel(), 0, stem.stride(), 0,
+        stem.activation()));
     FixedLayerSpec first = space.firstBlock();
     int firstOut = SearchSpace.scaledChannels(first.channels(), w);
-    nodes.addAll(mbconv(weights, channels, firstOut, first.kernel(), first.expand(), first.stride(),
+    blocks.add(mbconv(blocks.get(0).outputSize(), channels, firstOut, first.kernel(), first.expand(), first.stride(),
         first.squeezeExcite(), first.activation()));
     channels = firstOut;
     for (int s = 0; s < space.stages().size(); s++) {
       StageSpec stage = space.stages().get(s);
       int out = SearchSpace.scaledChannels(stage.channels(), w);
-      List<Layer> layers = arch.stages().get(s);
-      for (int j = 0; j < layers.size(); j++) {
-        Layer layer = layers.get(j);
-        nodes.addAll(mbconv(weights, channels, out, layer.kernel(), layer.expand(), j == 0 ? stage.stride() : 1,
+      for (int j = 0; j < arch.stages().get(s).size(); j++) {
+        Layer layer = arch.stages().get(s).get(j);
+        int size = blocks.get(blocks.size() - 1).outputSize();
+        blocks.add(mbconv(size, channels, out, layer.kernel(), layer.expand(), j == 0 ? stage.stride() : 1,
             stage.squeezeExcite(), stage.activation()));
         channels = out;
       }
     }
     HeadSpec head = space.head();
-    int expand = SearchSpace.scaledChannels(head.expandChannels(), w);
-    int features = SearchSpace.scaledChannels(head.featureChannels(), w);
-    nodes.addAll(weights.convBnAct(channels, expand, 1, 1, false, head.activation()));
-    nodes.add(new GlobalAvgPool());
-    nodes.add(weights.conv(expand, features, 1, 1, false));
-    nodes.add(new Activation(head.activation()));
-    nodes.add(weights.dense(features, classes));
-    return new NetworkDescription(space.name() + "-" + Integer.toHexString(ArchitectureFormat.key(space, arch).hashCode()),
-        inputChannels, arch.resolution(), nodes);
+    blocks.add(new Block(Block.Kind.HEAD, blocks.get(blocks.size() - 1).outputSize(), channels, classes, 1,
+        SearchSpace.scaledChannels(head.expandChannels(), w), 1, SearchSpace.scaledChannels(head.featureChannels(), w),
+        head.activation()));
+    return blocks;
+  }
+
+  /** A block's nodes with random weights: the unit a latency table measures. */
+  public static List<Node> nodes(Block block, RandomNetworks weights) {
+    switch (block.kind()) {
+      case STEM:
+        return weights.convBnAct(block.in(), block.out(), block.kernel(), block.stride(), false, block.activation());
+      case HEAD:
+        List<Node> nodes = new ArrayList<>(weights.convBnAct(block.in(), block.mid(), 1, 1, false, block.activation()));
+        nodes.add(new GlobalAvgPool());
+        nodes.add(weights.conv(block.mid(), block.se(), 1, 1, false));
+        nodes.add(new Activation(block.activation()));
+        nodes.add(weights.dense(block.se(), block.out()));
+        return nodes;
+      default:
+        return weights.mbconv(block.in(), block.mid(), block.out(), block.kernel(), block.stride(), block.se(),
+            block.activation());
+    }
   }
 
   /** Expanded width as OFA rounds it, and the squeeze-excite width (a quarter, rounded). */
@@ -67,9 +91,9 @@ public final class SubnetBuilder {
     return SearchSpace.makeDivisible(expanded / 4.0, 8);
   }
 
-  private static List<Node> mbconv(RandomNetworks weights, int in, int out, int kernel, int expand, int stride,
-      boolean se, Activation.Kind act) {
+  private static Block mbconv(int size, int in, int out, int kernel, int expand, int stride, boolean se,
+      Activation.Kind act) {
     int mid = expand == 1 ? in : expandedChannels(in, expand);
-    return weights.mbconv(in, mid, out, kernel, stride, se ? squeezeChannels(mid) : 0, act);
+    return new Block(Block.Kind.MBCONV, size, in, out, kernel, mid, stride, se ? squeezeChannels(mid) : 0, act);
   }
 }

@@ -34,18 +34,23 @@ final class DynamicBatchNorm {
     Shape perChannel = new Shape(1, c, 1, 1);
     NDArray mean;
     NDArray var;
+    if (training && calibration == null) {
+      // PyTorch's fused batch norm: one op forward and backward instead of a dozen; it updates the
+      // active slice of the running statistics in place (DJL passes 1 - momentum to PyTorch)
+      mean = runningMean.get(active);
+      var = runningVar.get(active);
+      NDArray out = ai.djl.nn.norm.BatchNorm.batchNorm(x, mean, var, gamma.get(active), beta.get(active), -1,
+          1 - MOMENTUM, EPS, true).singletonOrThrow();
+      runningMean.set(active, mean);
+      runningVar.set(active, var);
+      return out;
+    }
     if (training) {
       long count = x.size() / c;
       mean = x.sum(new int[] {0, 2, 3}).div(count);
       NDArray centred = x.sub(mean.reshape(perChannel));
       var = centred.square().sum(new int[] {0, 2, 3}).div(count);
-      if (calibration != null) {
-        calibration.add(this, mean, var);
-      } else {
-        NDArray unbiased = var.mul((float) count / Math.max(1, count - 1));
-        runningMean.set(active, runningMean.get(active).mul(1 - MOMENTUM).add(mean.stopGradient().mul(MOMENTUM)));
-        runningVar.set(active, runningVar.get(active).mul(1 - MOMENTUM).add(unbiased.stopGradient().mul(MOMENTUM)));
-      }
+      calibration.add(this, mean, var);
       NDArray normalised = centred.div(var.add(EPS).sqrt().reshape(perChannel));
       return normalised.mul(gamma.get(active).reshape(perChannel)).add(beta.get(active).reshape(perChannel));
     }

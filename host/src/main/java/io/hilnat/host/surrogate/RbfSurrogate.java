@@ -1,5 +1,7 @@
 package io.hilnat.host.surrogate;
 
+import io.hilnat.host.stats.LinearSystems;
+
 /**
  * Cubic radial basis interpolant with a linear tail, the surrogate pySOT and NAT start from: it has
  * no hyper-parameters to tune, so it stays usable with the few dozen samples of an early NAT
@@ -52,7 +54,7 @@ public final class RbfSurrogate implements Surrogate {
     }
     double[] b = new double[m];
     System.arraycopy(t, 0, b, 0, n);
-    double[] solution = solve(a, b);
+    double[] solution = LinearSystems.solve(a, b);
     double[] w = new double[n];
     double[] p = new double[k + 1];
     System.arraycopy(solution, 0, w, 0, n);
@@ -79,46 +81,5 @@ public final class RbfSurrogate implements Surrogate {
 
   private static double phi(double r) {
     return r * r * r;
-  }
-
-  /** Gaussian elimination with partial pivoting: the saddle-point system is indefinite, so no Cholesky. */
-  private static double[] solve(double[][] a, double[] b) {
-    int m = b.length;
-    for (int col = 0; col < m; col++) {
-      int pivot = col;
-      for (int r = col + 1; r < m; r++) {
-        if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
-          pivot = r;
-        }
-      }
-      if (a[pivot][col] == 0) {
-        throw new IllegalArgumentException("the RBF system is singular");
-      }
-      double[] rowSwap = a[col];
-      a[col] = a[pivot];
-      a[pivot] = rowSwap;
-      double bSwap = b[col];
-      b[col] = b[pivot];
-      b[pivot] = bSwap;
-      for (int r = col + 1; r < m; r++) {
-        double f = a[r][col] / a[col][col];
-        if (f == 0) {
-          continue;
-        }
-        for (int c = col; c < m; c++) {
-          a[r][c] -= f * a[col][c];
-        }
-        b[r] -= f * b[col];
-      }
-    }
-    double[] x = new double[m];
-    for (int r = m - 1; r >= 0; r--) {
-      double s = b[r];
-      for (int c = r + 1; c < m; c++) {
-        s -= a[r][c] * x[c];
-      }
-      x[r] = s / a[r][r];
-    }
-    return x;
   }
 }
