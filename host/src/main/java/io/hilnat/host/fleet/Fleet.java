@@ -90,11 +90,16 @@ public final class Fleet implements AutoCloseable {
       throw new FleetException("the fleet has no agents: list them on the command line or in a fleet file");
     }
     Fleet fleet = new Fleet(entries, settings);
-    List<CompletableFuture<Void>> checks = new ArrayList<>();
-    for (Agent agent : fleet.agents) {
-      checks.add(CompletableFuture.runAsync(() -> fleet.check(agent)));
+    ExecutorService describers = Executors.newCachedThreadPool(); // a hung agent must not delay the others
+    try {
+      List<CompletableFuture<Void>> checks = new ArrayList<>();
+      for (Agent agent : fleet.agents) {
+        checks.add(CompletableFuture.runAsync(() -> fleet.check(agent), describers));
+      }
+      CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+    } finally {
+      describers.shutdown();
     }
-    CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
     if (fleet.agents.stream().noneMatch(a -> a.up)) {
       StringBuilder why = new StringBuilder("no agent of the fleet is reachable:");
       for (Agent a : fleet.agents) {
@@ -209,20 +214,24 @@ public final class Fleet implements AutoCloseable {
   }
 
   /** The agent failed the job: mark it down and requeue the job, or give up after the last attempt. */
-  private synchronized void failed(Agent agent, Job job, RuntimeException cause) {
-    markDown(agent, cause.getMessage());
-    if (job.attempts >= settings.maxAttempts()) {
-      job.future.completeExceptionally(new FleetException("benchmark '" + job.name + "' on device kind '"
-          + job.kind + "' failed after " + job.attempts + " attempts on agents " + job.tried
-          + "; last error: " + cause.getMessage(), cause));
-    } else if (closed) {
-      job.future.completeExceptionally(new FleetException("the fleet closed before '" + job.name + "' ran"));
-    } else {
-      LOG.warn("requeueing '{}' (attempt {} of {}) after: {}", job.name, job.attempts, settings.maxAttempts(),
-          cause.getMessage());
-      pending.get(job.kind).addFirst(job);
-      dispatch();
+  private void failed(Agent agent, Job job, RuntimeException cause) {
+    FleetException failure;
+    synchronized (this) {
+      markDown(agent, cause.getMessage());
+      if (job.attempts >= settings.maxAttempts()) {
+        failure = new FleetException("benchmark '" + job.name + "' on device kind '" + job.kind + "' failed after "
+            + job.attempts + " attempts on agents " + job.tried + "; last error: " + cause.getMessage(), cause);
+      } else if (closed) {
+        failure = new FleetException("the fleet closed before '" + job.name + "' ran", cause);
+      } else {
+        LOG.warn("requeueing '{}' (attempt {} of {}) after: {}", job.name, job.attempts, settings.maxAttempts(),
+            cause.getMessage());
+        pending.get(job.kind).addFirst(job);
+        dispatch();
+        return;
+      }
     }
+    job.future.completeExceptionally(failure); // outside the lock: callers' callbacks run here
   }
 
   private void checkAll() {
@@ -233,6 +242,10 @@ public final class Fleet implements AutoCloseable {
 
   /** Describes the agent and marks it up (learning its kind) or down. */
   private void check(Agent agent) {
+    long downs;
+    synchronized (this) {
+      downs = agent.downs;
+    }
     DeviceDescription d;
     try {
       d = agent.client.describe();
@@ -243,6 +256,9 @@ public final class Fleet implements AutoCloseable {
       return;
     }
     synchronized (this) {
+      if (agent.downs != downs) {
+        return; // it failed a job while we asked: that is newer news than this answer
+      }
       String kind = d.getHardwareProfile();
       if (agent.declaredKind != null && !agent.declaredKind.equals(kind) && !kind.equals(agent.kind)) {
         LOG.warn("agent {} was listed as '{}' but describes itself as '{}' ({}); using '{}'", agent.target,
@@ -263,20 +279,23 @@ public final class Fleet implements AutoCloseable {
       LOG.warn("agent {} is down: {}", agent.target, why);
     }
     agent.up = false;
+    agent.downs++;
     agent.lastError = why;
   }
 
   /** Stops the health check and the workers; jobs still queued fail. */
   @Override
   public void close() {
+    List<Job> unrun = new ArrayList<>();
     synchronized (this) {
       closed = true;
       for (Deque<Job> queue : pending.values()) {
-        for (Job job : queue) {
-          job.future.completeExceptionally(new FleetException("the fleet closed before '" + job.name + "' ran"));
-        }
+        unrun.addAll(queue);
         queue.clear();
       }
+    }
+    for (Job job : unrun) {
+      job.future.completeExceptionally(new FleetException("the fleet closed before '" + job.name + "' ran"));
     }
     scheduler.shutdownNow();
     for (Agent agent : agents) {
@@ -295,6 +314,7 @@ public final class Fleet implements AutoCloseable {
     boolean up;
     boolean busy;
     String lastError;
+    long downs; // times marked down, so a health answer that predates a failure is ignored
 
     Agent(FleetEntry entry) {
       this.target = entry.target();
