@@ -32,10 +32,11 @@ public final class FleetFile {
 
   public static List<FleetEntry> read(Path file) throws IOException {
     String name = file.getFileName().toString();
-    List<FleetEntry> entries = name.endsWith(".yaml") || name.endsWith(".yml") ? readYaml(file) : readLines(file);
+    boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
+    List<FleetEntry> entries = yaml ? readYaml(file) : readLines(file);
     if (entries.isEmpty()) {
-      throw new FleetException(file + ": no agents listed; expected " + (name.endsWith(".yaml")
-          || name.endsWith(".yml") ? YAML_EXPECTED : "lines " + FleetEntry.EXPECTED));
+      throw new FleetException(file + ": no agents listed; expected "
+          + (yaml ? YAML_EXPECTED : "lines " + FleetEntry.EXPECTED));
     }
     return entries;
   }
