@@ -35,10 +35,11 @@ final class DynamicBatchNorm {
     NDArray mean;
     NDArray var;
     if (training && calibration == null) {
-      // PyTorch's fused batch norm: one op forward and backward instead of a dozen; it updates the
-      // active slice of the running statistics in place (DJL passes 1 - momentum to PyTorch)
-      mean = runningMean.get(active);
-      var = runningVar.get(active);
+      // PyTorch's fused batch norm: one op forward and backward instead of a dozen. It updates the running
+      // statistics it is given in place and keeps them for its backward pass, so it gets copies of the
+      // active slice (another subnet of the same step updates the originals); DJL passes 1 - momentum.
+      mean = runningMean.get(active).duplicate();
+      var = runningVar.get(active).duplicate();
       NDArray out = ai.djl.nn.norm.BatchNorm.batchNorm(x, mean, var, gamma.get(active), beta.get(active), -1,
           1 - MOMENTUM, EPS, true).singletonOrThrow();
       runningMean.set(active, mean);
