@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code hilnat benchmark NAME}: the project's own performance benchmarks, printing JSON. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Project benchmarks (JSON on stdout, progress on stderr).",
-    subcommands = {BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class})
+    subcommands = {BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
+        BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class})
 public final class BenchmarkCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -53,6 +54,55 @@ public final class BenchmarkCommand implements Runnable {
     public Integer call() throws Exception {
       var report = io.hilnat.host.bench.WeightPreservationBench.run(supernet, subnets,
           Files.createTempDirectory("hilnat-bench"), System.err);
+      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      return 0;
+    }
+  }
+
+  @Command(name = "search-hypervolume", mixinStandardHelpOptions = true, description = {
+      "Hypervolume (top-1 error, measured latency) of NAT after N real evaluations, random search after 3N and",
+      "NSGA-II without surrogates after N, on one trained supernet and a local agent."})
+  static final class SearchHypervolume implements Callable<Integer> {
+    @Option(names = "--supernet", required = true, description = "trained supernet folder")
+    Path supernet;
+
+    @Option(names = "--evaluations", defaultValue = "40", description = "N, NAT's real evaluations (default ${DEFAULT-VALUE})")
+    int evaluations;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var report = io.hilnat.host.bench.SearchHypervolumeBench.run(supernet, evaluations,
+          Files.createTempDirectory("hilnat-bench"), System.err);
+      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      return 0;
+    }
+  }
+
+  @Command(name = "label-scarce", mixinStandardHelpOptions = true, description = {
+      "Fine-tune a subnet on few labels from its preserved supernet weights vs from random initialisation;",
+      "test top-1 of each (SSWP-NAS)."})
+  static final class LabelScarce implements Callable<Integer> {
+    @Option(names = "--supernet", required = true, description = "trained (e.g. self-supervised) supernet folder")
+    Path supernet;
+
+    @Option(names = "--arch", defaultValue = "largest", description = "subnet (default ${DEFAULT-VALUE})")
+    String arch;
+
+    @Option(names = "--labels", split = ",", defaultValue = "1%,10%", description = "label shares (default ${DEFAULT-VALUE})")
+    java.util.List<String> labels;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs over the labelled images (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var report = io.hilnat.host.bench.LabelScarceBench.run(supernet, arch,
+          labels.stream().map(SearchCommand::share).toList(), epochs, Files.createTempDirectory("hilnat-bench"),
+          System.err);
       spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
       return 0;
     }

@@ -1,5 +1,7 @@
 package io.hilnat.host.cli;
 
+import io.hilnat.host.fleet.FleetEntry;
+import io.hilnat.host.fleet.FleetFile;
 import io.hilnat.host.job.SearchJob;
 import io.hilnat.host.job.SearchOptions;
 import java.io.PrintWriter;
@@ -44,8 +46,11 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--constraint", description = "e.g. latency@DEVICE<=2 (ms), madds<=5 (millions); repeatable")
   List<String> constraints = List.of();
 
-  @Option(names = "--agent", description = "device agent host:port; repeatable (default: start one on 127.0.0.1)")
+  @Option(names = "--agent", description = "device agent 'HOST:PORT [KIND]'; repeatable (default: start one on 127.0.0.1)")
   List<String> agents = List.of();
+
+  @Option(names = "--fleet", description = "file listing agents, one 'HOST:PORT [KIND]' per line (or YAML agents:)")
+  Path fleetFile;
 
   @Option(names = "--iterations", defaultValue = "4", description = "NAT iterations after the initial archive (default ${DEFAULT-VALUE})")
   int iterations;
@@ -80,6 +85,14 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--export", defaultValue = "5", description = "front subnets exported as .tflite (default ${DEFAULT-VALUE})")
   int export;
 
+  @Option(names = "--ssl", description = "self-supervised: contrastive supernet training with no labels, subnets "
+      + "scored by k-NN on the --labels share")
+  boolean ssl;
+
+  @Option(names = "--labels", defaultValue = "100%", description = "share of training labels a --ssl search uses, "
+      + "e.g. 1%% (default ${DEFAULT-VALUE})")
+  String labels;
+
   @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
 
@@ -88,6 +101,9 @@ public final class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
+    if (!ssl && share(labels) < 1) {
+      throw new IllegalArgumentException("--labels " + labels + " needs --ssl: a supervised search trains on every label");
+    }
     if (resume != null) {
       Path report = new SearchJob(resume, log).execute(null);
       log.printf("report: %s%n", report.toAbsolutePath());
@@ -98,14 +114,30 @@ public final class SearchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(run + " already holds a search: continue it with --resume " + run
           + " or choose another --out");
     }
-    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, batch, objectives, constraints, agents,
+    List<String> fleet = new java.util.ArrayList<>(agents);
+    if (fleetFile != null) {
+      for (FleetEntry e : FleetFile.read(fleetFile)) {
+        fleet.add(e.declaredKind() == null ? e.target() : e.target() + " " + e.declaredKind());
+      }
+    }
+    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, batch, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
-        calibrationImages, runs, export, seed);
+        calibrationImages, runs, export, ssl, share(labels), seed);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();
     Path report = new SearchJob(run, log).execute(options);
     log.printf("report: %s%n", report.toAbsolutePath());
     return 0;
+  }
+
+  /** "1%", "0.01" or "100%" as a fraction. */
+  static double share(String text) {
+    try {
+      String t = text.strip();
+      return t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--labels '" + text + "' is not a share such as 1% or 0.01");
+    }
   }
 }

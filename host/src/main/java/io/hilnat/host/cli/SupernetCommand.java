@@ -12,6 +12,14 @@ import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
 import io.hilnat.host.supernet.SupernetTrainer;
 import io.hilnat.host.supernet.SupernetTraining;
+import io.hilnat.host.supernet.ContrastiveTrainer;
+import io.hilnat.host.supernet.KnnProbe;
+import io.hilnat.host.supernet.Trainer;
+import io.hilnat.host.data.Augmentation;
+import io.hilnat.host.data.BatchLoader;
+import io.hilnat.host.data.ByteImages;
+import io.hilnat.host.data.DataSplit;
+import io.hilnat.host.data.Normalization;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +43,7 @@ public final class SupernetCommand implements Runnable {
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Sandwich-rule training with in-place distillation; checkpoints into --out, resumable.")
   static final class Train implements Callable<Integer> {
-    @Option(names = "--space", defaultValue = "small-mbv3", description = "search space (default ${DEFAULT-VALUE})")
+    @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
     String space;
 
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "dataset (default ${DEFAULT-VALUE})")
@@ -59,6 +67,12 @@ public final class SupernetCommand implements Runnable {
     @Option(names = "--out", required = true, description = "supernet folder (resumes if it holds one)")
     Path out;
 
+    @Option(names = "--ssl", description = "self-supervised: SimCLR contrastive loss on two augmented views, no labels")
+    boolean ssl;
+
+    @Option(names = "--temperature", defaultValue = "0.2", description = "InfoNCE temperature with --ssl (default ${DEFAULT-VALUE})")
+    double temperature;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -78,9 +92,30 @@ public final class SupernetCommand implements Runnable {
         } else {
           net = new Supernet(s, splits.train().channels(), splits.train().classes(), manager, 1);
         }
-        SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5,
+        SupernetTrainer supervised = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5,
             randomSubnets, 0.1, Math.min(200, (int) (steps / 20) + 1), 1), manager);
-        SupernetTraining.run("supernet", net, trainer, trainer::sandwich, out, data, done, steps, checkpointEvery);
+        Trainer trainer = supervised;
+        if (ssl) {
+          ByteImages images = ByteImages.of(splits.train(), ByteImages.numberedClasses(splits.train().classes()));
+          trainer = new ContrastiveTrainer(net, new BatchLoader(images, Normalization.of(images), Augmentation.none()),
+              Augmentation.contrastive(Math.max(1, splits.train().size() / 8), true),
+              new ContrastiveTrainer.Config(batch, lr, temperature, 64, 1), manager);
+        }
+        SupernetTraining.run(ssl ? "supernet (contrastive)" : "supernet", net, trainer, supervised::sandwich, out, data,
+            done, steps, checkpointEvery);
+        if (ssl) {
+          KnnProbe knn = new KnnProbe(new SubnetEvaluator(train, 960, 128, manager), 10, 200, manager);
+          Batches labelled = new Batches(splits.train().subset(DataSplit.stratified(splits.train().labels(), 0.01, 1)
+              .validation()), splits.train());
+          for (Architecture arch : new Architecture[] {s.largest(), s.smallest()}) {
+            log.printf(Locale.ROOT, "%s subnet: %.2f %% test top-1 by 10-NN over 1 %% of the labels (%d images)%n",
+                arch.equals(s.largest()) ? "largest" : "smallest", 100 * knn.accuracy(net, arch, labelled, test),
+                labelled.set().count());
+          }
+          log.printf("supernet saved in %s%n", out);
+          net.close();
+          return 0;
+        }
         SubnetEvaluator evaluator = new SubnetEvaluator(train, 960, 128, manager);
         for (Architecture arch : new Architecture[] {s.largest(), s.smallest()}) {
           log.printf(Locale.ROOT, "%s subnet: %.2f %% test top-1 with inherited weights%n",

@@ -1,6 +1,5 @@
 package io.hilnat.host.job;
 
-import io.hilnat.host.data.Batches;
 import io.hilnat.host.export.TfliteExporter;
 import io.hilnat.host.search.Measurement;
 import io.hilnat.host.search.Objective;
@@ -9,7 +8,6 @@ import io.hilnat.host.search.RunStore;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
-import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * After the last iteration: the archive's front is measured on the test set with the final weights
@@ -30,7 +29,8 @@ final class FinalStage {
 
   private FinalStage() {}
 
-  static void run(RunStore store, SearchSpace space, Supernet net, SubnetEvaluator evaluator, Batches test,
+  /** {@code testAccuracy}: a subnet's top-1 on the test set with the final weights. */
+  static void run(RunStore store, SearchSpace space, Supernet net, ToDoubleFunction<Architecture> testAccuracy,
       List<Objective> objectives, SearchOptions options, Path run, PrintWriter log) throws Exception {
     int stage = options.iterations() + 1;
     Map<String, Map<String, Double>> archive = store.archive(options.iterations());
@@ -42,7 +42,7 @@ final class FinalStage {
     for (String key : front) {
       Architecture arch = ArchitectureFormat.parse(space, key);
       if (!store.hasAll(stage, key, List.of(TEST_ERROR))) {
-        double accuracy = evaluator.accuracy(net, arch, test);
+        double accuracy = testAccuracy.applyAsDouble(arch);
         store.record(stage, key, List.of(new Measurement(TEST_ERROR, 1 - accuracy, "supernet@final", "")));
       }
       double testError = store.archive(stage).get(key).get(TEST_ERROR);

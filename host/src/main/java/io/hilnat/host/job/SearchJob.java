@@ -3,11 +3,10 @@ package io.hilnat.host.job;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hilnat.agent.v1.BenchmarkRequest;
-import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.fleet.Fleet;
+import io.hilnat.host.fleet.FleetEntry;
 import io.hilnat.host.agentclient.LocalAgent;
 import io.hilnat.host.data.Batches;
-import io.hilnat.host.data.DataSplit;
-import io.hilnat.host.data.Datasets;
 import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.search.DeviceEvaluator;
 import io.hilnat.host.search.Evaluator;
@@ -25,6 +24,14 @@ import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
 import io.hilnat.host.supernet.SupernetTrainer;
+import io.hilnat.host.supernet.ContrastiveTrainer;
+import io.hilnat.host.supernet.KnnProbe;
+import io.hilnat.host.supernet.Trainer;
+import io.hilnat.host.search.KnnAccuracyEvaluator;
+import io.hilnat.host.data.Augmentation;
+import io.hilnat.host.data.BatchLoader;
+import io.hilnat.host.data.ByteImages;
+import io.hilnat.host.data.Normalization;
 import io.hilnat.host.supernet.SupernetTraining;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,57 +67,62 @@ public final class SearchJob {
     try (RunStore store = RunStore.open(run)) {
       SearchOptions options = resolve(store, given);
       SearchSpace space = SearchSpaceLoader.load(options.space());
-      Datasets.Splits splits = Datasets.load(options.data());
-      DataSplit split = DataSplit.stratified(splits.train().labels(),
-          Math.min(0.5, (double) options.validationImages() / splits.train().count()), options.seed());
-      ImageSet trainSet = splits.train().subset(split.train());
-      Batches train = new Batches(trainSet, trainSet);
-      Batches validation = new Batches(splits.train().subset(split.validation()), trainSet);
-      Batches test = new Batches(splits.test(), trainSet);
+      SearchData data = SearchData.load(options.data(), options.validationImages(), options.labels(), options.seed());
+      ImageSet trainSet = data.trainSet();
+      Batches train = data.train();
+      Batches validation = data.validation();
+      Batches test = data.test();
       log.printf("data %s: %d training, %d validation, %d test images, %d classes%n", options.data(),
-          trainSet.count(), validation.set().count(), splits.test().count(), trainSet.classes());
+          trainSet.count(), validation.set().count(), test.set().count(), trainSet.classes());
       List<LocalAgent> localAgents = new ArrayList<>();
-      List<AgentClient> clients = new ArrayList<>();
+      Fleet fleet = null;
       try (NDManager manager = NDManager.newBaseManager()) {
-        List<String> targets = new ArrayList<>(options.agents());
-        if (targets.isEmpty()) {
+        List<FleetEntry> entries = new ArrayList<>();
+        options.agents().forEach(a -> entries.add(FleetEntry.parse(a)));
+        if (entries.isEmpty()) {
           LocalAgent local = LocalAgent.start(run.resolve("agent-cache"));
           localAgents.add(local);
-          targets.add(local.target());
+          entries.add(new FleetEntry(local.target(), null));
           log.printf("started a local agent on %s%n", local.target());
         }
-        List<String> devices = new ArrayList<>();
-        for (String target : targets) {
-          AgentClient client = new AgentClient(target);
-          clients.add(client);
-          devices.add(client.describe().getDeviceId());
-        }
+        fleet = Fleet.start(entries, Fleet.Settings.DEFAULT);
+        List<String> devices = fleet.agents().stream().filter(Fleet.AgentStatus::up)
+            .map(Fleet.AgentStatus::deviceKind).distinct().toList();
+        log.printf("fleet: %s%n", fleet.agents().stream().map(a -> a.target() + " (" + a.deviceKind()
+            + (a.up() ? "" : ", down") + ")").toList());
         List<Objective> objectives = new ArrayList<>();
         options.objectives().forEach(o -> objectives.add(Objective.parse(o, devices.get(0))));
         List<Limit> limits = new ArrayList<>();
         options.constraints().forEach(c -> limits.add(Limit.parse(c, devices.get(0))));
+        for (Objective o : objectives) {
+          if (o.device() != null && !devices.contains(o.device())) {
+            throw new IllegalArgumentException("objective " + o.name() + ": no live agent of device kind '" + o.device()
+                + "' in the fleet (kinds: " + devices + "); add one with --agent HOST:PORT");
+          }
+        }
 
-        Supernet net = supernet(store, options, space, trainSet, train, manager);
+        Supernet net = supernet(store, options, space, data, manager);
         int[] round = {store.lastAdaptation().map(Map.Entry::getKey).orElse(-1)};
         SubnetEvaluator subnets = new SubnetEvaluator(train, options.calibrationImages(), 200, manager);
         List<Evaluator> evaluators = new ArrayList<>();
-        evaluators.add(new TimedEvaluator(new SupernetAccuracyEvaluator(net, subnets, validation, () -> round[0]),
-            metrics, "supernet"));
+        KnnProbe knn = new KnnProbe(subnets, 10, 200, manager);
+        evaluators.add(new TimedEvaluator(options.ssl()
+            ? new KnnAccuracyEvaluator(net, knn, data.labelled(), () -> round[0])
+            : new SupernetAccuracyEvaluator(net, subnets, validation, () -> round[0]), metrics, "supernet"));
         evaluators.add(new StructureEvaluator(space, trainSet.channels(), trainSet.classes(), objectives));
         BenchmarkRequest request = BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5)
             .setWarmupMinSeconds(0.1).setRuns(options.benchmarkRuns()).setMinSeconds(0.3).build();
-        for (int i = 0; i < clients.size(); i++) {
-          String device = devices.get(i);
+        for (String device : devices) {
           boolean measured = objectives.stream().anyMatch(o -> device.equals(o.device()));
           if (measured) {
             boolean energy = objectives.stream().anyMatch(o -> o.kind() == Objective.Kind.ENERGY
                 && device.equals(o.device()));
-            evaluators.add(new TimedEvaluator(new DeviceEvaluator(clients.get(i), device, space, net::extract,
-                request, energy), metrics, "device"));
+            evaluators.add(new TimedEvaluator(new DeviceEvaluator(fleet, device, space, net::extract, request, energy),
+                metrics, "device"));
           }
         }
         NatSearch.Adapter adapter = (it, distribution) -> {
-          Path dir = adapt(net, train, options, it, distribution);
+          Path dir = adapt(net, data, options, it, distribution, manager);
           round[0] = it;
           return run.relativize(dir).toString();
         };
@@ -121,11 +133,14 @@ public final class SearchJob {
           log.println(line);
           log.flush();
         }).run();
-        FinalStage.run(store, space, net, subnets, test, objectives, options, run, log);
+        FinalStage.run(store, space, net, arch -> options.ssl() ? knn.accuracy(net, arch, data.labelled(), test)
+            : subnets.accuracy(net, arch, test), objectives, options, run, log);
         SearchReport.write(store, space, objectives, run, metrics);
         net.close();
       } finally {
-        clients.forEach(AgentClient::close);
+        if (fleet != null) {
+          fleet.close();
+        }
         localAgents.forEach(LocalAgent::close);
       }
     }
@@ -147,7 +162,7 @@ public final class SearchJob {
   }
 
   /** The supernet as of the last adaptation, else the given one, else one warmed up here (resumable). */
-  private Supernet supernet(RunStore store, SearchOptions options, SearchSpace space, ImageSet trainSet, Batches train,
+  private Supernet supernet(RunStore store, SearchOptions options, SearchSpace space, SearchData data,
       NDManager manager) throws Exception {
     Optional<Map.Entry<Integer, String>> last = store.lastAdaptation();
     if (last.isPresent()) {
@@ -165,34 +180,49 @@ public final class SearchJob {
       net = SupernetCheckpoint.load(warmup, manager);
       done = SupernetCheckpoint.metadata(warmup).get("steps").asLong();
     } else {
-      net = new Supernet(space, trainSet.channels(), trainSet.classes(), manager, options.seed());
+      net = new Supernet(space, data.trainSet().channels(), data.trainSet().classes(), manager, options.seed());
     }
     if (done < options.warmupSteps()) {
-      log.printf("warming up the supernet on %s: %d sandwich steps (largest, smallest, one random) of %d images%n", options.data(),
-          options.warmupSteps(), options.batch());
+      log.printf("warming up the supernet on %s%s: %d sandwich steps (largest, smallest, one random) of %d images%n",
+          options.data(), options.ssl() ? " without labels (contrastive)" : "", options.warmupSteps(), options.batch());
       log.flush();
-      SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(options.batch(), 0.1, 0.9,
-          3e-5, 1, 0.1, Math.max(1, options.warmupSteps() / 20), options.seed()), manager);
-      SupernetTraining.run("supernet warm-up", net, trainer, trainer::sandwich, warmup, options.data(), done,
+      Trainer trainer = trainer(net, data, options, 0.1, Math.max(1, options.warmupSteps() / 20), options.seed(), manager);
+      SupernetTraining.run("supernet warm-up", net, trainer,
+          random -> List.of(space.largest(), space.smallest(), space.sample(random)), warmup, options.data(), done,
           options.warmupSteps(), 50);
     }
     return net;
   }
 
-  /** Online transfer: fine-tunes on subnets from the archive's distribution, the largest as teacher. */
-  private Path adapt(Supernet net, Batches train, SearchOptions options, int iteration, GeneDistribution distribution)
-      throws Exception {
+  /** Supervised sandwich training with distillation, or contrastive training with no labels. */
+  private static Trainer trainer(Supernet net, SearchData data, SearchOptions options, double lr, int warmupSteps,
+      long seed, NDManager manager) {
+    if (options.ssl()) {
+      ImageSet set = data.trainSet();
+      ByteImages images = ByteImages.of(set, ByteImages.numberedClasses(set.classes()));
+      BatchLoader unlabelled = new BatchLoader(images, Normalization.of(images), Augmentation.none());
+      return new ContrastiveTrainer(net, unlabelled, Augmentation.contrastive(Math.max(1, set.size() / 8), true),
+          new ContrastiveTrainer.Config(options.batch(), lr, 0.2, 64, seed), manager);
+    }
+    return new SupernetTrainer(net, data.train(), new SupernetTrainer.Config(options.batch(), lr, 0.9, 3e-5, 1, 0.1,
+        warmupSteps, seed), manager);
+  }
+
+  /** Online transfer: fine-tunes on subnets from the archive's distribution (the largest first: the teacher). */
+  private Path adapt(Supernet net, SearchData data, SearchOptions options, int iteration,
+      GeneDistribution distribution, NDManager manager) throws Exception {
     Path dir = run.resolve("supernet").resolve(String.format("iter-%03d", iteration));
     if (options.adaptSteps() > 0) {
-      SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(options.batch(), 0.02, 0.9,
-          3e-5, 0, 0.1, 1, options.seed() + 1000L * (iteration + 1)), NDManager.newBaseManager());
-      SupernetTraining.run("adapt " + iteration, net, trainer, random -> {
-        List<Architecture> archs = new ArrayList<>(List.of(net.space().largest()));
-        for (int i = 0; i < options.adaptSubnets(); i++) {
-          archs.add(distribution.sample(random));
-        }
-        return archs;
-      }, dir, options.data(), 0, options.adaptSteps(), Integer.MAX_VALUE);
+      try (NDManager scope = manager.newSubManager()) {
+        Trainer trainer = trainer(net, data, options, 0.02, 1, options.seed() + 1000L * (iteration + 1), scope);
+        SupernetTraining.run("adapt " + iteration, net, trainer, random -> {
+          List<Architecture> archs = new ArrayList<>(List.of(net.space().largest()));
+          for (int i = 0; i < options.adaptSubnets(); i++) {
+            archs.add(distribution.sample(random));
+          }
+          return archs;
+        }, dir, options.data(), 0, options.adaptSteps(), Integer.MAX_VALUE);
+      }
     } else {
       SupernetCheckpoint.save(net, dir, options.data(), 0);
     }

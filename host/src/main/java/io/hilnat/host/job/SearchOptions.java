@@ -7,9 +7,11 @@ import java.util.List;
  * with exactly the settings it started with.
  *
  * @param supernet a trained supernet folder to start from, or null to train one for {@code warmupSteps}
- * @param agents agent targets (host:port); empty starts a local agent on 127.0.0.1
+ * @param agents agents as 'HOST:PORT [KIND]'; empty starts a local agent on 127.0.0.1
+ * @param ssl adapt the supernet with a contrastive loss and no labels; score subnets by k-NN on the labelled share
+ * @param labels share of the training labels a self-supervised search may use (1.0 otherwise)
  */
 public record SearchOptions(String space, String data, String supernet, int warmupSteps, int batch,
     List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, int validationImages,
-    int calibrationImages, int benchmarkRuns, int exportTop, long seed) {}
+    int calibrationImages, int benchmarkRuns, int exportTop, boolean ssl, double labels, long seed) {}

@@ -1,10 +1,10 @@
 package io.hilnat.host.search;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.agent.v1.BenchmarkResult;
-import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.fleet.Fleet;
+import io.hilnat.host.fleet.FleetResult;
 import io.hilnat.host.export.TfliteExporter;
 import io.hilnat.host.net.NetworkDescription;
 import io.hilnat.host.space.Architecture;
@@ -15,13 +15,14 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Latency (and energy, when the device has a meter) measured on a device agent: the subnet is exported
- * as a .tflite file, uploaded once, and benchmarked in the device's TFLite runtime. The whole result
- * (every run, temperatures, energy) is kept as the measurement's detail.
+ * Latency (and energy, when the device has a meter) measured on a device of a kind: the subnet is
+ * exported as a .tflite file and benchmarked in the TFLite runtime of whichever agent of that kind the
+ * fleet hands it to. The source names the agent that measured it; the whole result (every run,
+ * temperatures, energy) is kept as the measurement's detail.
  */
 public final class DeviceEvaluator implements Evaluator {
 
-  private final AgentClient agent;
+  private final Fleet fleet;
   private final String device;
   private final SearchSpace space;
   private final Function<Architecture, NetworkDescription> networks;
@@ -29,13 +30,14 @@ public final class DeviceEvaluator implements Evaluator {
   private final boolean energy;
 
   /**
+   * @param device a device kind of the fleet (its agents' hardware profile)
    * @param networks the subnet as a network (the supernet's extraction, so the file measured is the file shipped)
    * @param template benchmark settings; its sha256 is filled in per subnet
    * @param energy whether {@code energy@device} is an objective (then a device without a meter is an error)
    */
-  public DeviceEvaluator(AgentClient agent, String device, SearchSpace space,
+  public DeviceEvaluator(Fleet fleet, String device, SearchSpace space,
       Function<Architecture, NetworkDescription> networks, BenchmarkRequest template, boolean energy) {
-    this.agent = agent;
+    this.fleet = fleet;
     this.device = device;
     this.space = space;
     this.networks = networks;
@@ -49,17 +51,17 @@ public final class DeviceEvaluator implements Evaluator {
   }
 
   @Override
-  public List<Measurement> evaluate(Architecture arch) throws InvalidProtocolBufferException {
+  public List<Measurement> evaluate(Architecture arch) throws Exception {
     byte[] model = new TfliteExporter().export(networks.apply(arch));
-    String sha = agent.ensureUploaded(model, ArchitectureFormat.key(space, arch));
-    BenchmarkResult result = agent.benchmark(template.toBuilder().setSha256(sha).build());
-    String source = "device:" + result.getDeviceId() + "@" + agent.target();
+    FleetResult measured = fleet.submit(device, model, ArchitectureFormat.key(space, arch), template).get();
+    BenchmarkResult result = measured.result();
+    String source = "device:" + result.getDeviceId() + "@" + measured.agentTarget();
     String detail = JsonFormat.printer().omittingInsignificantWhitespace().print(result);
     List<Measurement> out = new ArrayList<>();
     out.add(new Measurement("latency@" + device, result.getStats().getP50Ms(), source, detail));
     if (energy) {
       if (!result.hasEnergy()) {
-        throw new IllegalStateException("device " + device + " (" + agent.target() + ") has no energy meter; drop the "
+        throw new IllegalStateException("device " + device + " (" + measured.agentTarget() + ") has no energy meter; drop the "
             + "energy objective or run its agent with a profile that names one");
       }
       out.add(new Measurement("energy@" + device, result.getEnergy().getEnergyPerInferenceMj(), source, ""));

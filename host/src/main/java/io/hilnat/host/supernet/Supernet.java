@@ -104,6 +104,23 @@ public final class Supernet implements AutoCloseable {
 
   /** The logits of subnet {@code arch} for images {@code [N, C, R, R]} already at its resolution. */
   public NDArray forward(Architecture arch, NDArray images, boolean training) {
+    NDArray h = features(arch, images, training);
+    int features = (int) h.getShape().get(1);
+    HeadSpec head = space.head();
+    if (training && head.dropout() > 0) {
+      // our own mask: DJL 0.35's dropout on PyTorch gave NaN and huge gradients now and then
+      float keep = (float) (1 - head.dropout());
+      NDArray mask = h.getManager().randomUniform(0f, 1f, h.getShape()).lt(keep).toType(h.getDataType(), false);
+      h = h.mul(mask).div(keep);
+    }
+    return h.matMul(classifierWeight.get(new NDIndex(":, :" + features)).transpose()).add(classifierBias);
+  }
+
+  /**
+   * The subnet's pooled features {@code [N, F]}, the classifier's input: what contrastive learning and
+   * k-NN probes work on.
+   */
+  public NDArray features(Architecture arch, NDArray images, boolean training) {
     double w = arch.width();
     Activation.Kind stemAct = space.stem().activation();
     NDArray h = DjlForward.activate(stemAct,
@@ -125,13 +142,7 @@ public final class Supernet implements AutoCloseable {
     int features = SearchSpace.scaledChannels(head.featureChannels(), w);
     h = DjlForward.activate(head.activation(), featureMix.forward(h, features));
     h = h.reshape(h.getShape().get(0), features);
-    if (training && head.dropout() > 0) {
-      // our own mask: DJL 0.35's dropout on PyTorch gave NaN and huge gradients now and then
-      float keep = (float) (1 - head.dropout());
-      NDArray mask = h.getManager().randomUniform(0f, 1f, h.getShape()).lt(keep).toType(h.getDataType(), false);
-      h = h.mul(mask).div(keep);
-    }
-    return h.matMul(classifierWeight.get(new NDIndex(":, :" + features)).transpose()).add(classifierBias);
+    return h;
   }
 
   /** Subnet {@code arch} as a standalone network with its inherited weights and batch-norm statistics. */

@@ -9,9 +9,7 @@ import io.hilnat.host.data.Batches;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -23,22 +21,16 @@ import java.util.function.Supplier;
  * losses are summed and back-propagated once, so the transformed kernels are computed once per step.
  * SGD with Nesterov momentum; no weight decay on batch-norm parameters, transforms and biases.
  */
-public final class SupernetTrainer {
+public final class SupernetTrainer implements Trainer {
 
   /** Hyper-parameters of the sandwich training. */
   public record Config(int batchSize, double learningRate, double momentum, double weightDecay,
       int randomSubnets, double labelSmoothing, int warmupSteps, long seed) {}
 
-  /** What a step did; {@code skipped} when its gradients were not finite and no update was made. */
-  public record StepResult(double loss, int images, boolean skipped) {}
-
-  /** Gradients are clipped to this global L2 norm: batch norms on near-constant channels can spike them. */
-  private static final double MAX_GRADIENT_NORM = 5.0;
-
   private final Supernet net;
   private final Batches train;
   private final Config config;
-  private final Map<String, NDArray> velocity = new HashMap<>();
+  private final NesterovSgd optimizer;
   private final NDManager state;
 
   public SupernetTrainer(Supernet net, Batches train, Config config, NDManager manager) {
@@ -46,6 +38,7 @@ public final class SupernetTrainer {
     this.train = train;
     this.config = config;
     this.state = manager.newSubManager();
+    this.optimizer = new NesterovSgd(config.momentum(), config.weightDecay(), state);
   }
 
   /** Subnets of one sandwich step: largest, smallest, then random ones. */
@@ -60,11 +53,7 @@ public final class SupernetTrainer {
 
   /** Learning rate at {@code step} of {@code total}: linear warm-up, then cosine decay to zero. */
   public double learningRate(long step, long total) {
-    if (step < config.warmupSteps()) {
-      return config.learningRate() * (step + 1) / config.warmupSteps();
-    }
-    double progress = (double) (step - config.warmupSteps()) / Math.max(1, total - config.warmupSteps());
-    return 0.5 * config.learningRate() * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+    return Trainer.cosineWithWarmup(step, total, config.learningRate(), config.warmupSteps());
   }
 
   /**
@@ -101,38 +90,9 @@ public final class SupernetTrainer {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-      skipped = !update(lr);
+      skipped = !optimizer.step(net.namedParameters(), lr);
     }
     return new StepResult(loss, count * archs.size(), skipped);
-  }
-
-  /** SGD with Nesterov momentum; returns false (and only clears the gradients) when they are not finite. */
-  private boolean update(double lr) {
-    double squares = 0;
-    for (NDArray p : net.parameters()) {
-      squares += p.getGradient().square().sum().getFloat();
-    }
-    double norm = Math.sqrt(squares);
-    if (!Double.isFinite(norm)) {
-      net.parameters().forEach(Weights::zeroGradient);
-      return false;
-    }
-    double scale = norm > MAX_GRADIENT_NORM ? MAX_GRADIENT_NORM / norm : 1.0;
-    for (Map.Entry<String, NDArray> e : net.namedParameters().entrySet()) {
-      NDArray p = e.getValue();
-      NDArray g = p.getGradient().mul(scale);
-      boolean decay = p.getShape().dimension() > 1 && !e.getKey().contains("transform");
-      NDArray grad = decay ? g.add(p.mul(config.weightDecay())) : g;
-      NDArray v = velocity.computeIfAbsent(e.getKey(), k -> {
-        NDArray zeros = state.zeros(p.getShape());
-        NDScope.unregister(zeros);
-        return zeros;
-      });
-      v.muli(config.momentum()).addi(grad);
-      p.subi(grad.add(v.mul(config.momentum())).mul(lr));
-      Weights.zeroGradient(p);
-    }
-    return true;
   }
 
   /** Runs {@code steps} sandwich steps over shuffled epochs; {@code onStep} sees each result. */
@@ -145,6 +105,7 @@ public final class SupernetTrainer {
    * Runs {@code steps} steps over shuffled epochs, each on the subnets {@code subnets} draws (the first
    * is the teacher); {@code onStep} sees each result.
    */
+  @Override
   public void train(long firstStep, long steps, long totalSteps, Random random,
       Function<Random, List<Architecture>> subnets, java.util.function.BiConsumer<Long, StepResult> onStep,
       Supplier<Boolean> keepGoing) {

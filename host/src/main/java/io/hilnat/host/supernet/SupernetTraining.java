@@ -25,7 +25,7 @@ public final class SupernetTraining {
    * Trains from step {@code done} to {@code total}, checkpointing into {@code dir} every
    * {@code checkpointEvery} steps and at the end; returns the step reached.
    */
-  public static long run(String task, Supernet net, SupernetTrainer trainer,
+  public static long run(String task, Supernet net, Trainer trainer,
       Function<Random, List<Architecture>> subnets, Path dir, String data, long done, long total,
       int checkpointEvery) throws IOException {
     long start = System.nanoTime();

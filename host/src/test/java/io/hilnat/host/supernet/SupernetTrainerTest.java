@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Sandwich training on real Fashion-MNIST (a slice of it, so the test stays short). */
 class SupernetTrainerTest {
 
-  static final SearchSpace SPACE = SearchSpaceLoader.load("small-mbv3");
+  static final SearchSpace SPACE = SearchSpaceLoader.load("tiny-mbv3");
   static NDManager manager;
   static Batches train;
   static Batches test;

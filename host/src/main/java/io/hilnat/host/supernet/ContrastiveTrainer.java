@@ -1,0 +1,136 @@
+package io.hilnat.host.supernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import io.hilnat.host.data.Augmentation;
+import io.hilnat.host.data.BatchLoader;
+import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.SearchSpace;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Self-supervised supernet training with no labels (SSWP-NAS): every subnet of a step sees two augmented
+ * views of the same images, and SimCLR's InfoNCE loss pulls each image's two projected features together
+ * and pushes the other images of the batch away. The projection head is the trainer's own and is thrown
+ * away; the supernet keeps the weights it learnt. Subnets of one step share one backward pass.
+ */
+public final class ContrastiveTrainer implements Trainer {
+
+  /** Hyper-parameters; SimCLR's default temperature is 0.07 at large batches, higher suits small ones. */
+  public record Config(int batchSize, double learningRate, double temperature, int projectionDim, long seed) {}
+
+  private static final int HIDDEN = 128;
+
+  private final Supernet net;
+  private final BatchLoader data;
+  private final Augmentation augmentation;
+  private final Config config;
+  private final NDManager state;
+  private final Weights head;
+  private final NDArray hiddenWeight;
+  private final NDArray hiddenBias;
+  private final NDArray outputWeight;
+  private final NesterovSgd optimizer;
+
+  public ContrastiveTrainer(Supernet net, BatchLoader unlabelled, Augmentation augmentation, Config config,
+      NDManager manager) {
+    this.net = net;
+    this.data = unlabelled;
+    this.augmentation = augmentation;
+    this.config = config;
+    this.state = manager.newSubManager();
+    this.head = new Weights(state);
+    SearchSpace space = net.space();
+    int features = SearchSpace.scaledChannels(space.head().featureChannels(), space.maxWidth());
+    hiddenWeight = head.linear("projection.hidden.weight", HIDDEN, features);
+    hiddenBias = head.zeros("projection.hidden.bias", HIDDEN);
+    outputWeight = head.linear("projection.output.weight", config.projectionDim(), HIDDEN);
+    optimizer = new NesterovSgd(0.9, 1e-5, state);
+  }
+
+  /** One step on images {@code indices} (unlabelled) with the given subnets; returns the summed loss. */
+  public StepResult step(List<Architecture> archs, int[] indices, double lr, long augmentSeed) {
+    double loss;
+    boolean skipped;
+    try (NDScope scope = new NDScope(); NDManager step = state.newSubManager()) {
+      try (AutoCloseable kernels = net.shareKernels();
+          GradientCollector collector = step.getEngine().newGradientCollector()) {
+        NDArray total = null;
+        for (Architecture arch : archs) {
+          // the same seed gives every subnet the same two views, at its own resolution
+          BatchLoader.Pair views = data.pair(step, indices, arch.resolution(), augmentation, augmentSeed);
+          NDArray z1 = project(net.features(arch, views.first(), true));
+          NDArray z2 = project(net.features(arch, views.second(), true));
+          NDArray subnetLoss = infoNce(z1, z2, config.temperature());
+          total = total == null ? subnetLoss : total.add(subnetLoss);
+        }
+        collector.backward(total);
+        loss = total.getFloat();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      Map<String, NDArray> parameters = new LinkedHashMap<>(net.namedParameters());
+      parameters.putAll(head.trainable());
+      skipped = !optimizer.step(parameters, lr);
+    }
+    return new StepResult(loss, indices.length * archs.size() * 2, skipped);
+  }
+
+  private NDArray project(NDArray features) {
+    long f = features.getShape().get(1);
+    NDArray hidden = features.matMul(hiddenWeight.get(new NDIndex(":, :" + f)).transpose()).add(hiddenBias);
+    return hidden.maximum(0f).matMul(outputWeight.transpose());
+  }
+
+  /**
+   * SimCLR's NT-Xent: with {@code z = [z1; z2]} L2-normalised, each row's positive is its other view and
+   * its negatives are the other 2N − 2 rows; cross-entropy over cosine similarities / temperature.
+   */
+  public static NDArray infoNce(NDArray z1, NDArray z2, double temperature) {
+    int n = (int) z1.getShape().get(0);
+    NDArray z = NDArrays.concat(new ai.djl.ndarray.NDList(z1, z2), 0);
+    z = z.div(z.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+    NDManager m = z.getManager();
+    NDArray self = m.eye(2 * n).mul(1e9f);
+    NDArray logProbs = z.matMul(z.transpose()).div((float) temperature).sub(self).logSoftmax(1);
+    int[] positive = new int[2 * n];
+    for (int i = 0; i < 2 * n; i++) {
+      positive[i] = (i + n) % (2 * n);
+    }
+    NDArray target = m.create(positive).oneHot(2 * n);
+    return logProbs.mul(target).sum(new int[] {1}).mean().neg();
+  }
+
+  @Override
+  public void train(long firstStep, long steps, long totalSteps, Random random, Function<Random, List<Architecture>> subnets,
+      BiConsumer<Long, StepResult> onStep, Supplier<Boolean> keepGoing) {
+    int n = data.set().size();
+    int batch = Math.min(config.batchSize(), n);
+    int perEpoch = Math.max(1, n / batch);
+    int[] order = null;
+    int epoch = -1;
+    for (long s = firstStep; s < firstStep + steps && keepGoing.get(); s++) {
+      int e = (int) (s / perEpoch);
+      if (e != epoch) {
+        epoch = e;
+        order = data.sample(n, config.seed() * 1_000_003L + e);
+      }
+      int from = (int) (s % perEpoch) * batch;
+      int[] indices = java.util.Arrays.copyOfRange(order, from, from + batch);
+      double lr = Trainer.cosineWithWarmup(s, totalSteps, config.learningRate(), (int) Math.min(100, totalSteps / 20 + 1));
+      onStep.accept(s, step(subnets.apply(random), indices, lr, random.nextLong()));
+    }
+  }
+}

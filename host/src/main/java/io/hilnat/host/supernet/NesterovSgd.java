@@ -1,0 +1,58 @@
+package io.hilnat.host.supernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * SGD with Nesterov momentum over named arrays, gradients clipped to a global L2 norm, no weight decay on
+ * one-dimensional arrays (batch norms, biases) and kernel transforms. A step whose gradients are not finite
+ * only clears them. Momentum buffers live in the optimiser's own manager, outside any step's scope.
+ */
+public final class NesterovSgd {
+
+  /** Batch norms on near-constant channels can spike gradients. */
+  private static final double MAX_GRADIENT_NORM = 5.0;
+
+  private final double momentum;
+  private final double weightDecay;
+  private final NDManager state;
+  private final Map<String, NDArray> velocity = new HashMap<>();
+
+  public NesterovSgd(double momentum, double weightDecay, NDManager manager) {
+    this.momentum = momentum;
+    this.weightDecay = weightDecay;
+    this.state = manager.newSubManager();
+  }
+
+  /** Updates {@code parameters} from their gradients and zeroes them; false when the gradients were not finite. */
+  public boolean step(Map<String, NDArray> parameters, double lr) {
+    double squares = 0;
+    for (NDArray p : parameters.values()) {
+      squares += p.getGradient().square().sum().getFloat();
+    }
+    double norm = Math.sqrt(squares);
+    if (!Double.isFinite(norm)) {
+      parameters.values().forEach(Weights::zeroGradient);
+      return false;
+    }
+    double scale = norm > MAX_GRADIENT_NORM ? MAX_GRADIENT_NORM / norm : 1.0;
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      NDArray p = e.getValue();
+      NDArray g = p.getGradient().mul(scale);
+      boolean decay = p.getShape().dimension() > 1 && !e.getKey().contains("transform");
+      NDArray grad = decay ? g.add(p.mul(weightDecay)) : g;
+      NDArray v = velocity.computeIfAbsent(e.getKey(), k -> {
+        NDArray zeros = state.zeros(p.getShape());
+        NDScope.unregister(zeros);
+        return zeros;
+      });
+      v.muli(momentum).addi(grad);
+      p.subi(grad.add(v.mul(momentum)).mul(lr));
+      Weights.zeroGradient(p);
+    }
+    return true;
+  }
+}
