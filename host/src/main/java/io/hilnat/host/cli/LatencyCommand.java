@@ -72,7 +72,7 @@ public final class LatencyCommand implements Runnable {
       String target = agents.targets().get(0);
       ObjectMapper mapper = new ObjectMapper();
       try (AgentClient client = agents.connect(target); LatencyStore store = LatencyStore.open(db)) {
-        String device = client.describe().getDeviceId();
+        String device = client.describe().getHardwareProfile();
         List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(s, store, device, client, channels, classes, fit,
             test, seed, LutCommand.request(runs), out);
         ObjectNode report = mapper.createObjectNode().put("benchmark", "latency-predictors").put("space", s.name())

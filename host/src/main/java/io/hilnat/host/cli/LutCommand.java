@@ -43,7 +43,7 @@ public final class LutCommand implements Runnable {
   }
 
   @Command(name = "build", mixinStandardHelpOptions = true,
-      description = "Measure every block of a space on every agent (one table per device); resumable.")
+      description = "Measure every block of a space on the agents (one table per device kind); resumable.")
   static final class Build implements Callable<Integer> {
     @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
     String space;
@@ -76,11 +76,16 @@ public final class LutCommand implements Runnable {
       ExecutorService pool = Executors.newCachedThreadPool();
       try (LatencyStore store = LatencyStore.open(db)) {
         List<Future<String>> jobs = new ArrayList<>();
+        java.util.Set<String> kinds = new java.util.HashSet<>();
         for (String target : agents.targets()) {
           AgentClient client = agents.connect(target);
           clients.add(client);
-          String device = client.describe().getDeviceId();
-          // devices differ, so their tables are measured at the same time
+          String device = client.describe().getHardwareProfile();
+          if (!kinds.add(device)) {
+            log.printf("%s: a %s agent is already measuring; one table per device kind%n", target, device);
+            continue;
+          }
+          // device kinds differ, so their tables are measured at the same time
           jobs.add(pool.submit(() -> {
             int measured = TableBuilder.build(blocks, store, device, client, request(runs));
             return String.format(Locale.ROOT, "%s (%s): %d entries measured now, %d in the table", device, target,

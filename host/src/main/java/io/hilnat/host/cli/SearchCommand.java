@@ -93,6 +93,10 @@ public final class SearchCommand implements Callable<Integer> {
       + "e.g. 1%% (default ${DEFAULT-VALUE})")
   String labels;
 
+  @Option(names = "--lut", description = "latency-table database (./hilnat lut build): each measured device's table "
+      + "competes as a latency surrogate, corrected on the search's measurements every iteration")
+  String lut;
+
   @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
 
@@ -122,7 +126,7 @@ public final class SearchCommand implements Callable<Integer> {
     }
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, batch, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
-        calibrationImages, runs, export, ssl, share(labels), seed);
+        calibrationImages, runs, export, ssl, share(labels), lut, seed);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

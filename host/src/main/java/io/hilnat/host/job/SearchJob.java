@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.host.fleet.Fleet;
+import io.hilnat.host.latency.LatencyStore;
+import io.hilnat.host.latency.TableSurrogate;
 import io.hilnat.host.fleet.FleetEntry;
 import io.hilnat.host.agentclient.LocalAgent;
 import io.hilnat.host.data.Batches;
@@ -129,10 +131,23 @@ public final class SearchJob {
         NatSearch.Settings settings = new NatSearch.Settings(objectives, limits, options.initialSamples(),
             options.iterations(), options.candidates(), options.population(), options.generations(), 150,
             options.seed());
-        new NatSearch(space, store, evaluators, adapter, settings, line -> {
+        NatSearch search = new NatSearch(space, store, evaluators, adapter, settings, line -> {
           log.println(line);
           log.flush();
-        }).run();
+        });
+        if (options.latencyTables() != null) {
+          try (LatencyStore tables = LatencyStore.open(Path.of(options.latencyTables()))) {
+            for (Objective o : objectives) {
+              Map<String, LatencyStore.Entry> table = tables.blocks(o.device() == null ? "" : o.device());
+              if (o.kind() == Objective.Kind.LATENCY && !table.isEmpty()) {
+                log.printf("latency table for %s: %d entries join the surrogates%n", o.device(), table.size());
+                search.withSurrogate(o.name(), () -> new TableSurrogate(space, trainSet.channels(), trainSet.classes(),
+                    table, o.device()));
+              }
+            }
+          }
+        }
+        search.run();
         FinalStage.run(store, space, net, arch -> options.ssl() ? knn.accuracy(net, arch, data.labelled(), test)
             : subnets.accuracy(net, arch, test), objectives, options, run, log);
         SearchReport.write(store, space, objectives, run, metrics);

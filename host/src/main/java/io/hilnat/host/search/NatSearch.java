@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -32,6 +33,9 @@ public final class NatSearch {
   /** How the search runs. {@code candidates} real evaluations per iteration after the initial archive. */
   public record Settings(List<Objective> objectives, List<Limit> limits, int initialSamples, int iterations,
       int candidates, int population, int generations, int adaptationArchive, long seed) {}
+
+  /** Surrogates that compete with the generic ones for an objective (e.g. a device's latency table). */
+  private final Map<String, List<Supplier<Surrogate>>> extraSurrogates = new HashMap<>();
 
   /** Online transfer: adapts the evaluators' weights towards the distribution; returns the checkpoint it saved. */
   public interface Adapter {
@@ -67,6 +71,12 @@ public final class NatSearch {
             + "add " + l.objective().name() + " to the objectives");
       }
     }
+  }
+
+  /** Adds a candidate surrogate for {@code objective} to adaptive switching. */
+  public NatSearch withSurrogate(String objective, Supplier<Surrogate> surrogate) {
+    extraSurrogates.computeIfAbsent(objective, k -> new ArrayList<>()).add(surrogate);
+    return this;
   }
 
   /** Runs (or resumes) every iteration. */
@@ -164,8 +174,9 @@ public final class NatSearch {
     double[] y = keys.stream().mapToDouble(k -> archive.get(k).get(o.name())).toArray();
     // NAT's 10 folds, fewer while the archive is small: every fold must hold out two subnets to rank
     int folds = Math.max(2, Math.min(10, x.length / 2));
-    AdaptiveSwitching.Choice choice = AdaptiveSwitching.select(x, y, AdaptiveSwitching.defaults(settings.seed() + it),
-        folds, settings.seed() + it);
+    List<Supplier<Surrogate>> candidates = new ArrayList<>(AdaptiveSwitching.defaults(settings.seed() + it));
+    candidates.addAll(extraSurrogates.getOrDefault(o.name(), List.of()));
+    AdaptiveSwitching.Choice choice = AdaptiveSwitching.select(x, y, candidates, folds, settings.seed() + it);
     StringBuilder scores = new StringBuilder("{");
     choice.scores().forEach((name, s) -> scores.append(scores.length() > 1 ? "," : "")
         .append(String.format(java.util.Locale.ROOT, "\"%s\":[%.4f,%.4f]", name, s[0], s[1])));
