@@ -113,7 +113,7 @@ public final class SupernetTrainer {
     }
     double norm = Math.sqrt(squares);
     if (!Double.isFinite(norm)) {
-      net.parameters().forEach(Weights::zeroGradient);
+      net.zeroGradients();
       return false;
     }
     double scale = norm > MAX_GRADIENT_NORM ? MAX_GRADIENT_NORM / norm : 1.0;
