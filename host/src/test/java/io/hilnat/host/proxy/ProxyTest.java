@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.hilnat.host.cli.HilnatMain;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
 import io.hilnat.host.net.NetworkDescription;
@@ -15,12 +16,15 @@ import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.Supernet;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class ProxyTest {
 
@@ -85,5 +89,15 @@ class ProxyTest {
       assertEquals(5, new HashSet<>(twice).size(), "each input repeated once: as many regions as inputs");
       assertEquals(twice.subList(0, 5), twice.subList(5, 10));
     }
+  }
+
+  @Test
+  void cliRejectsABadArchitectureWithAMessage() {
+    CommandLine cli = HilnatMain.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute("proxies", "--space", "small-mbv3", "--arch", "not-an-arch");
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("cannot read architecture 'not-an-arch'"), err.toString());
   }
 }
