@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       BenchmarkCommand.class,
       SupernetCommand.class,
       SupernetCommand.Subnet.class,
+      ProxiesCommand.class,
     })
 public final class HilnatMain implements Runnable {
 

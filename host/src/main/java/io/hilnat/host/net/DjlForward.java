@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The host's own inference of a {@link NetworkDescription} with DJL: the reference that exported
@@ -15,7 +16,15 @@ public final class DjlForward {
 
   /** Runs {@code net} on a batch {@code [N, C, H, W]} and returns the last node's output. */
   public static NDArray forward(NetworkDescription net, NDArray input) {
-    return run(net.nodes(), input);
+    return forward(net, input, x -> {});
+  }
+
+  /**
+   * As {@link #forward(NetworkDescription, NDArray)}, showing {@code beforeActivation} the input of every
+   * {@link Activation} node (residual bodies included), in order: training-free proxies read unit signs.
+   */
+  public static NDArray forward(NetworkDescription net, NDArray input, Consumer<NDArray> beforeActivation) {
+    return run(net.nodes(), input, beforeActivation);
   }
 
   /** Convenience: one NCHW image as floats in, the output values out. */
@@ -26,14 +35,14 @@ public final class DjlForward {
     }
   }
 
-  private static NDArray run(List<Node> nodes, NDArray x) {
+  private static NDArray run(List<Node> nodes, NDArray x, Consumer<NDArray> beforeActivation) {
     for (Node node : nodes) {
-      x = apply(node, x);
+      x = apply(node, x, beforeActivation);
     }
     return x;
   }
 
-  private static NDArray apply(Node node, NDArray x) {
+  private static NDArray apply(Node node, NDArray x, Consumer<NDArray> beforeActivation) {
     NDManager m = x.getManager();
     if (node instanceof Conv2d c) {
       int k = c.kernel();
@@ -48,6 +57,7 @@ public final class DjlForward {
       Shape perChannel = new Shape(1, bn.channels(), 1, 1);
       return x.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
     } else if (node instanceof Activation a) {
+      beforeActivation.accept(x);
       return activate(a.kind(), x);
     } else if (node instanceof SqueezeExcite se) {
       NDArray pooled = globalMean(x).reshape(x.getShape().get(0), se.channels());
@@ -57,7 +67,7 @@ public final class DjlForward {
       NDArray gate = activate(Activation.Kind.HSIGMOID, hidden.matMul(w2.transpose()).add(m.create(se.expandBias())));
       return x.mul(gate.reshape(x.getShape().get(0), se.channels(), 1, 1));
     } else if (node instanceof Residual r) {
-      return x.add(run(r.body(), x));
+      return x.add(run(r.body(), x, beforeActivation));
     } else if (node instanceof GlobalAvgPool) {
       return globalMean(x);
     } else if (node instanceof Dense d) {

@@ -185,6 +185,11 @@ public final class Supernet implements AutoCloseable {
     return weights.parameters();
   }
 
+  /** Sets every parameter's gradient to zero: DJL's backward adds into them. */
+  public void zeroGradients() {
+    weights.parameters().forEach(Weights::zeroGradient);
+  }
+
   /** Parameter names; those ending in gamma, beta or bias are not weight-decayed. */
   public Map<String, NDArray> namedParameters() {
     return weights.trainable();
