@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Project benchmarks (JSON on stdout, progress on stderr).",
     subcommands = {BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
-        BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class})
+        BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class})
 public final class BenchmarkCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -103,6 +103,32 @@ public final class BenchmarkCommand implements Runnable {
       var report = io.hilnat.host.bench.LabelScarceBench.run(supernet, arch,
           labels.stream().map(SearchCommand::share).toList(), epochs, Files.createTempDirectory("hilnat-bench"),
           System.err);
+      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      return 0;
+    }
+  }
+
+  @Command(name = "proxies", mixinStandardHelpOptions = true, description = {
+      "Kendall tau of the TE-NAS proxies (NTK condition number, linear regions, rank sum) against the",
+      "inherited-weight accuracy of random subnets of a trained supernet, and each proxy's cost."})
+  static final class ProxyRanking implements Callable<Integer> {
+    @Option(names = "--supernet", required = true, description = "trained supernet folder")
+    Path supernet;
+
+    @Option(names = "--subnets", defaultValue = "50", description = "random subnets (default ${DEFAULT-VALUE})")
+    int subnets;
+
+    @Option(names = "--inputs", defaultValue = "1000", description = "random inputs for the regions (default ${DEFAULT-VALUE})")
+    int inputs;
+
+    @Option(names = "--ntk-batch", defaultValue = "16", description = "images per NTK (default ${DEFAULT-VALUE})")
+    int ntkBatch;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var report = io.hilnat.host.bench.ProxyBench.run(supernet, subnets, inputs, ntkBatch, System.err);
       spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
       return 0;
     }

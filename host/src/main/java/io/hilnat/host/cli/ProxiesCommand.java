@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "proxies", mixinStandardHelpOptions = true,
     description = "Training-free TE-NAS proxies of subnets with fresh random weights; lower rank sum is better.")
 public final class ProxiesCommand implements Callable<Integer> {
-  @Option(names = "--space", defaultValue = "small-mbv3", description = "search space (default ${DEFAULT-VALUE})")
+  @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
   String space;
 
   @Option(names = "--arch", description = "smallest, largest, random:SEED, JSON or genes (repeatable)")
@@ -47,6 +47,10 @@ public final class ProxiesCommand implements Callable<Integer> {
 
   @Option(names = "--inputs", defaultValue = "1000", description = "random inputs for the regions (default ${DEFAULT-VALUE})")
   int inputs;
+
+  @Option(names = "--region-input", defaultValue = "3", description = "side of the random inputs for the regions, "
+      + "pixels (TE-NAS: 3) (default ${DEFAULT-VALUE})")
+  int regionInput;
 
   @Option(names = "--repeats", defaultValue = "3", description = "initialisations averaged (default ${DEFAULT-VALUE})")
   int repeats;
@@ -75,7 +79,8 @@ public final class ProxiesCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager()) {
       Batches images = new Batches(splits.train(), splits.train());
       scores = new Proxies(s, new NtkConditionNumber(s, images, batch, repeats, manager),
-          new LinearRegions(s, splits.train().channels(), splits.train().classes(), inputs, repeats, manager))
+          new LinearRegions(s, splits.train().channels(), splits.train().classes(), inputs, regionInput, repeats,
+              manager))
           .score(candidates, seed);
     }
     PrintWriter out = spec.commandLine().getOut();

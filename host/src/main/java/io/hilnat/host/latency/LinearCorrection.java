@@ -1,22 +1,23 @@
 package io.hilnat.host.latency;
 
 import io.hilnat.host.space.Block;
-import io.hilnat.host.stats.LinearSystems;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A base predictor corrected by least squares on a few measured whole subnets:
- * {@code latency ≈ a·base + b·blocks + c}. The block count absorbs what a per-block table charges once
- * per block but a whole network pays once (interpreter call, input copy); the scale absorbs fusion.
+ * A base predictor rescaled by a few measured whole subnets: {@code latency ≈ s·base}, with {@code s} the
+ * median of measured / predicted. The scale absorbs what a per-block table misses across the board (fusion,
+ * per-call overheads, a device that runs whole networks faster or slower than single blocks); the median
+ * keeps one disturbed measurement from moving it, which a least-squares fit on 20 subnets does not.
  */
 public final class LinearCorrection implements LatencyPredictor {
 
   private final LatencyPredictor base;
-  private final double[] coefficients;
+  private final double scale;
 
-  private LinearCorrection(LatencyPredictor base, double[] coefficients) {
+  private LinearCorrection(LatencyPredictor base, double scale) {
     this.base = base;
-    this.coefficients = coefficients;
+    this.scale = scale;
   }
 
   /** Fits on subnets given as blocks with their measured latencies (at least 3). */
@@ -24,21 +25,13 @@ public final class LinearCorrection implements LatencyPredictor {
     if (subnets.size() != measured.length || measured.length < 3) {
       throw new IllegalArgumentException("a correction needs at least 3 measured subnets, got " + measured.length);
     }
-    double[][] ata = new double[3][3];
-    double[] atb = new double[3];
+    double[] ratios = new double[measured.length];
     for (int i = 0; i < measured.length; i++) {
-      double[] row = features(base, subnets.get(i));
-      for (int r = 0; r < 3; r++) {
-        for (int c = 0; c < 3; c++) {
-          ata[r][c] += row[r] * row[c];
-        }
-        atb[r] += row[r] * measured[i];
-      }
+      ratios[i] = measured[i] / base.predict(subnets.get(i));
     }
-    for (int r = 0; r < 3; r++) {
-      ata[r][r] += 1e-9 * (1 + ata[r][r]); // the block count can be constant over a small sample
-    }
-    return new LinearCorrection(base, LinearSystems.solve(ata, atb));
+    Arrays.sort(ratios);
+    int n = ratios.length;
+    return new LinearCorrection(base, n % 2 == 1 ? ratios[n / 2] : 0.5 * (ratios[n / 2 - 1] + ratios[n / 2]));
   }
 
   @Override
@@ -48,11 +41,10 @@ public final class LinearCorrection implements LatencyPredictor {
 
   @Override
   public double predict(List<Block> blocks) {
-    double[] row = features(base, blocks);
-    return coefficients[0] * row[0] + coefficients[1] * row[1] + coefficients[2];
+    return scale * base.predict(blocks);
   }
 
-  private static double[] features(LatencyPredictor base, List<Block> blocks) {
-    return new double[] {base.predict(blocks), blocks.size(), 1};
+  public double scale() {
+    return scale;
   }
 }

@@ -23,6 +23,10 @@ import java.util.Set;
  * ReLU or h-swish) a subnet at initialisation produces over random Gaussian inputs. Each pattern is a
  * linear region of the piecewise-linear network, so more regions means a more expressive subnet.
  * Patterns are hashed (SHA-1 of the packed bits) as they are produced, so memory stays small.
+ *
+ * <p>Inputs are tiny ({@code inputSize} pixels a side, TE-NAS: 3×3 crops): the subnets are fully
+ * convolutional, and at full resolution every input lands in a region of its own (about a million units
+ * feed the activations), so the count would rank nothing.
  */
 public final class LinearRegions {
 
@@ -32,14 +36,21 @@ public final class LinearRegions {
   private final int channels;
   private final int classes;
   private final int inputs;
+  private final int inputSize;
   private final int repeats;
   private final NDManager manager;
 
-  /** {@code inputs} random images (TE-NAS: 1000) with {@code channels} channels, averaged over {@code repeats}. */
-  public LinearRegions(SearchSpace space, int channels, int classes, int inputs, int repeats, NDManager manager) {
-    if (inputs < 1 || repeats < 1) {
-      throw new IllegalArgumentException("inputs and repeats must be at least 1, not " + inputs + " and " + repeats);
+  /**
+   * {@code inputs} random images (TE-NAS: 1000) of {@code channels} × {@code inputSize}², averaged over
+   * {@code repeats}.
+   */
+  public LinearRegions(SearchSpace space, int channels, int classes, int inputs, int inputSize, int repeats,
+      NDManager manager) {
+    if (inputs < 1 || repeats < 1 || inputSize < 1) {
+      throw new IllegalArgumentException("inputs, input size and repeats must be at least 1, not " + inputs + ", "
+          + inputSize + " and " + repeats);
     }
+    this.inputSize = inputSize;
     this.space = space;
     this.channels = channels;
     this.classes = classes;
@@ -59,7 +70,7 @@ public final class LinearRegions {
 
   private int count(Architecture arch, long seed) {
     Set<ByteBuffer> patterns = new HashSet<>();
-    int size = arch.resolution();
+    int size = inputSize;
     try (NDManager scope = manager.newSubManager()) {
       NetworkDescription net;
       try (Supernet supernet = new Supernet(space, channels, classes, scope, seed)) {

@@ -172,8 +172,8 @@ public final class NatSearch {
   private ToDoubleFunction<int[]> fit(int it, Objective o, List<String> keys, double[][] x,
       Map<String, Map<String, Double>> archive) throws Exception {
     double[] y = keys.stream().mapToDouble(k -> archive.get(k).get(o.name())).toArray();
-    // NAT's 10 folds, fewer while the archive is small: every fold must hold out two subnets to rank
-    int folds = Math.max(2, Math.min(10, x.length / 2));
+    // NAT's 10 folds, fewer while the archive is small: a fold of two subnets can only score tau = +-1
+    int folds = Math.max(2, Math.min(10, x.length / 4));
     List<Supplier<Surrogate>> candidates = new ArrayList<>(AdaptiveSwitching.defaults(settings.seed() + it));
     candidates.addAll(extraSurrogates.getOrDefault(o.name(), List.of()));
     AdaptiveSwitching.Choice choice = AdaptiveSwitching.select(x, y, candidates, folds, settings.seed() + it);
