@@ -53,7 +53,8 @@ public final class ProxyBench {
       progress.println("inherited-weight accuracies measured");
       List<Proxies.Score> scores = new Proxies(space,
           new NtkConditionNumber(space, data.train(), ntkBatch, 1, manager),
-          new LinearRegions(space, data.trainSet().channels(), data.trainSet().classes(), regionInputs, 3, 1, manager))
+          new LinearRegions(space, data.trainSet().channels(), data.trainSet().classes(), regionInputs, 0.005, 1,
+              manager))
           .score(archs, 7);
       List<Double> kappaX = new ArrayList<>();
       List<Double> kappaY = new ArrayList<>();

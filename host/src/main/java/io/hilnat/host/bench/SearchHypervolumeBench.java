@@ -8,6 +8,9 @@ import io.hilnat.host.fleet.Fleet;
 import io.hilnat.host.fleet.FleetEntry;
 import io.hilnat.host.agentclient.LocalAgent;
 import io.hilnat.host.job.SearchData;
+import io.hilnat.host.proxy.LinearRegions;
+import io.hilnat.host.proxy.NtkConditionNumber;
+import io.hilnat.host.proxy.Proxies;
 import io.hilnat.host.search.Archives;
 import io.hilnat.host.search.DeviceEvaluator;
 import io.hilnat.host.search.Evaluator;
@@ -44,7 +47,9 @@ public final class SearchHypervolumeBench {
 
   private SearchHypervolumeBench() {}
 
-  public static ObjectNode run(Path supernetDir, int budget, Path work, PrintStream progress) throws Exception {
+  /** With {@code proxySeeded}, a fourth arm: NAT whose initial archive is the proxies' best of 100 random subnets. */
+  public static ObjectNode run(Path supernetDir, int budget, boolean proxySeeded, Path work, PrintStream progress)
+      throws Exception {
     String dataSpec = SupernetCheckpoint.metadata(supernetDir).get("data").asText();
     SearchData data = SearchData.load(dataSpec, 1000, 1.0, 1);
     ObjectMapper mapper = new ObjectMapper();
@@ -66,11 +71,27 @@ public final class SearchHypervolumeBench {
       int initial = Math.max(8, budget / 3);
       int iterations = Math.max(1, (budget - initial) / 6);
       int candidates = (budget - initial) / iterations;
+      NatSearch.Settings settings = new NatSearch.Settings(objectives, List.of(), initial, iterations, candidates, 100,
+          20, 150, 1);
       List<double[]> nat;
       try (RunStore store = RunStore.open(work.resolve("nat"))) {
-        new NatSearch(space, store, cache.evaluators(), null, new NatSearch.Settings(objectives, List.of(), initial,
-            iterations, candidates, 100, 20, 150, 1), line -> progress.println("nat: " + line)).run();
+        new NatSearch(space, store, cache.evaluators(), null, settings, line -> progress.println("nat: " + line)).run();
         nat = Archives.vectors(store.archive(iterations), objectives);
+      }
+      List<double[]> seeded = null;
+      long proxyMillis = 0;
+      if (proxySeeded) {
+        Proxies proxies = new Proxies(space, new NtkConditionNumber(space, data.train(), 8, 1, manager),
+            new LinearRegions(space, data.trainSet().channels(), data.trainSet().classes(), 400, 0.005, 1, manager));
+        long start = System.nanoTime();
+        try (RunStore store = RunStore.open(work.resolve("nat-proxy-seeded"))) {
+          new NatSearch(space, store, cache.evaluators(), null, settings, line -> progress.println("seeded: " + line))
+              .withSeeder((pool, n) -> proxies.score(pool, 7).stream()
+                  .sorted(java.util.Comparator.comparingDouble(Proxies.Score::rankSum)).limit(n)
+                  .map(Proxies.Score::arch).toList(), 100).run();
+          seeded = Archives.vectors(store.archive(iterations), objectives);
+        }
+        proxyMillis = (System.nanoTime() - start) / 1_000_000;
       }
       List<double[]> random = new ArrayList<>();
       Random r = new Random(2);
@@ -99,6 +120,9 @@ public final class SearchHypervolumeBench {
       progress.println("nsga-ii: " + nsga2.size() + " real evaluations");
 
       List<double[]> all = new ArrayList<>(nat);
+      if (seeded != null) {
+        all.addAll(seeded);
+      }
       all.addAll(random);
       all.addAll(nsga2);
       double[][] bounds = bounds(all);
@@ -109,6 +133,10 @@ public final class SearchHypervolumeBench {
           Hypervolumes.of(random, bounds[0], bounds[1]));
       report.putObject("nsga2_without_surrogate").put("real_evaluations", nsga2.size()).put("hypervolume",
           Hypervolumes.of(nsga2, bounds[0], bounds[1]));
+      if (seeded != null) {
+        report.putObject("nat_proxy_seeded").put("real_evaluations", seeded.size())
+            .put("hypervolume", Hypervolumes.of(seeded, bounds[0], bounds[1])).put("search_ms_with_proxies", proxyMillis);
+      }
       report.put("distinct_subnets_measured", cache.size());
     }
     return report;

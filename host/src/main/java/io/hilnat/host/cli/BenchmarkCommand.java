@@ -69,11 +69,14 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--evaluations", defaultValue = "40", description = "N, NAT's real evaluations (default ${DEFAULT-VALUE})")
     int evaluations;
 
+    @Option(names = "--proxy-seeded", description = "also NAT with its initial archive chosen by the TE-NAS proxies")
+    boolean proxySeeded;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      var report = io.hilnat.host.bench.SearchHypervolumeBench.run(supernet, evaluations,
+      var report = io.hilnat.host.bench.SearchHypervolumeBench.run(supernet, evaluations, proxySeeded,
           Files.createTempDirectory("hilnat-bench"), System.err);
       spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
       return 0;
@@ -118,7 +121,7 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--subnets", defaultValue = "50", description = "random subnets (default ${DEFAULT-VALUE})")
     int subnets;
 
-    @Option(names = "--inputs", defaultValue = "1000", description = "random inputs for the regions (default ${DEFAULT-VALUE})")
+    @Option(names = "--inputs", defaultValue = "400", description = "points on the regions' segment (default ${DEFAULT-VALUE})")
     int inputs;
 
     @Option(names = "--ntk-batch", defaultValue = "16", description = "images per NTK (default ${DEFAULT-VALUE})")

@@ -45,12 +45,12 @@ public final class ProxiesCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "32", description = "images per NTK (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--inputs", defaultValue = "1000", description = "random inputs for the regions (default ${DEFAULT-VALUE})")
+  @Option(names = "--inputs", defaultValue = "400", description = "points on the regions' segment (default ${DEFAULT-VALUE})")
   int inputs;
 
-  @Option(names = "--region-input", defaultValue = "3", description = "side of the random inputs for the regions, "
-      + "pixels (TE-NAS: 3) (default ${DEFAULT-VALUE})")
-  int regionInput;
+  @Option(names = "--segment", defaultValue = "0.005", description = "the regions' segment as a share of the distance "
+      + "between two random inputs (default ${DEFAULT-VALUE})")
+  double segment;
 
   @Option(names = "--repeats", defaultValue = "3", description = "initialisations averaged (default ${DEFAULT-VALUE})")
   int repeats;
@@ -79,7 +79,7 @@ public final class ProxiesCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager()) {
       Batches images = new Batches(splits.train(), splits.train());
       scores = new Proxies(s, new NtkConditionNumber(s, images, batch, repeats, manager),
-          new LinearRegions(s, splits.train().channels(), splits.train().classes(), inputs, regionInput, repeats,
+          new LinearRegions(s, splits.train().channels(), splits.train().classes(), inputs, segment, repeats,
               manager))
           .score(candidates, seed);
     }

@@ -19,14 +19,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * TE-NAS's expressivity proxy: how many distinct activation patterns (the sign of every unit entering a
- * ReLU or h-swish) a subnet at initialisation produces over random Gaussian inputs. Each pattern is a
- * linear region of the piecewise-linear network, so more regions means a more expressive subnet.
- * Patterns are hashed (SHA-1 of the packed bits) as they are produced, so memory stays small.
+ * TE-NAS's expressivity proxy: how many linear regions of a subnet at initialisation (sets of inputs sharing one
+ * activation pattern: the sign of every unit entering a ReLU or h-swish) a family of inputs meets. More regions
+ * means a more expressive subnet. Patterns are hashed (SHA-1 of the packed bits) as they are produced.
  *
- * <p>Inputs are tiny ({@code inputSize} pixels a side, TE-NAS: 3×3 crops): the subnets are fully
- * convolutional, and at full resolution every input lands in a region of its own (about a million units
- * feed the activations), so the count would rank nothing.
+ * <p>TE-NAS counts distinct patterns over random inputs to a thin network. Our subnets are wide (hundreds of
+ * thousands of units), so every random input lands in a region of its own and that count ranks nothing. We
+ * count along a line instead (Hanin and Rolnick): {@code inputs} evenly spaced points on a short segment
+ * through input space, each change of pattern between neighbours entering a new region. The segment is
+ * {@code segment} × the distance between two random inputs, short enough that neighbours mostly share one.
  */
 public final class LinearRegions {
 
@@ -36,21 +37,21 @@ public final class LinearRegions {
   private final int channels;
   private final int classes;
   private final int inputs;
-  private final int inputSize;
+  private final double segment;
   private final int repeats;
   private final NDManager manager;
 
   /**
-   * {@code inputs} random images (TE-NAS: 1000) of {@code channels} × {@code inputSize}², averaged over
-   * {@code repeats}.
+   * {@code inputs} points at the subnet's resolution on a segment {@code segment} × the distance between two
+   * random images long, averaged over {@code repeats} initialisations.
    */
-  public LinearRegions(SearchSpace space, int channels, int classes, int inputs, int inputSize, int repeats,
+  public LinearRegions(SearchSpace space, int channels, int classes, int inputs, double segment, int repeats,
       NDManager manager) {
-    if (inputs < 1 || repeats < 1 || inputSize < 1) {
-      throw new IllegalArgumentException("inputs, input size and repeats must be at least 1, not " + inputs + ", "
-          + inputSize + " and " + repeats);
+    if (inputs < 2 || repeats < 1 || !(segment > 0)) {
+      throw new IllegalArgumentException("need at least 2 inputs, 1 repeat and a positive segment, not " + inputs
+          + ", " + repeats + " and " + segment);
     }
-    this.inputSize = inputSize;
+    this.segment = segment;
     this.space = space;
     this.channels = channels;
     this.classes = classes;
@@ -59,7 +60,7 @@ public final class LinearRegions {
     this.manager = manager;
   }
 
-  /** Mean count of distinct patterns over the repeats, each with fresh weights and inputs drawn from {@code seed}. */
+  /** Mean count of regions met over the repeats, each with fresh weights and inputs drawn from {@code seed}. */
   public double of(Architecture arch, long seed) {
     double sum = 0;
     for (int r = 0; r < repeats; r++) {
@@ -69,23 +70,36 @@ public final class LinearRegions {
   }
 
   private int count(Architecture arch, long seed) {
-    Set<ByteBuffer> patterns = new HashSet<>();
-    int size = inputSize;
+    int size = arch.resolution();
+    int regions = 1;
     try (NDManager scope = manager.newSubManager()) {
       NetworkDescription net;
       try (Supernet supernet = new Supernet(space, channels, classes, scope, seed)) {
         net = supernet.extract(arch);
       }
+      // the engine's generator was seeded with the weights, so the segment follows from seed too
+      NDArray start = scope.randomNormal(0f, 1f, new Shape(1, channels, size, size), DataType.FLOAT32);
+      NDArray step = scope.randomNormal(0f, 1f, new Shape(1, channels, size, size), DataType.FLOAT32).sub(start)
+          .mul((float) (segment / Math.max(1, inputs - 1)));
+      ByteBuffer previous = null;
       for (int from = 0; from < inputs; from += CHUNK) {
         int n = Math.min(CHUNK, inputs - from);
         try (NDManager chunk = scope.newSubManager()) {
-          // the engine's generator was seeded with the weights, so the inputs follow from seed too
-          NDArray x = chunk.randomNormal(0f, 1f, new Shape(n, channels, size, size), DataType.FLOAT32);
-          patterns.addAll(patterns(net, x));
+          float[] t = new float[n];
+          for (int i = 0; i < n; i++) {
+            t[i] = from + i;
+          }
+          NDArray x = start.add(chunk.create(t, new Shape(n, 1, 1, 1)).mul(step));
+          for (ByteBuffer pattern : patterns(net, x)) {
+            if (previous != null && !pattern.equals(previous)) {
+              regions++;
+            }
+            previous = pattern;
+          }
         }
       }
     }
-    return patterns.size();
+    return regions;
   }
 
   /** Each input's pattern over {@code x} ({@code [N, C, H, W]}), as a hash. */

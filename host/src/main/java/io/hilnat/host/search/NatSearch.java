@@ -73,6 +73,24 @@ public final class NatSearch {
     }
   }
 
+  /**
+   * Picks the initial archive's subnets (besides smallest and largest) from a random pool by a cheap score,
+   * e.g. training-free proxies (lower is better), instead of taking the pool's first subnets.
+   */
+  public interface Seeder {
+    List<Architecture> choose(List<Architecture> pool, int n);
+  }
+
+  private Seeder seeder;
+  private int seedPool;
+
+  /** Seeds the initial archive with {@code seeder}'s choice out of {@code pool} random subnets. */
+  public NatSearch withSeeder(Seeder seeder, int pool) {
+    this.seeder = seeder;
+    this.seedPool = pool;
+    return this;
+  }
+
   /** Adds a candidate surrogate for {@code objective} to adaptive switching. */
   public NatSearch withSurrogate(String objective, Supplier<Surrogate> surrogate) {
     extraSurrogates.computeIfAbsent(objective, k -> new ArrayList<>()).add(surrogate);
@@ -107,13 +125,23 @@ public final class NatSearch {
     archs.put(ArchitectureFormat.key(space, space.smallest()), space.smallest());
     archs.put(ArchitectureFormat.key(space, space.largest()), space.largest());
     Random random = new Random(settings.seed());
-    while (archs.size() < settings.initialSamples()) {
+    int wanted = settings.initialSamples() - archs.size();
+    Map<String, Architecture> pool = new LinkedHashMap<>();
+    while (pool.size() < (seeder == null ? wanted : Math.max(wanted, seedPool))) {
       Architecture a = space.sample(random);
-      archs.putIfAbsent(ArchitectureFormat.key(space, a), a);
+      String k = ArchitectureFormat.key(space, a);
+      if (!archs.containsKey(k)) {
+        pool.putIfAbsent(k, a);
+      }
     }
+    List<Architecture> chosen = seeder == null ? new ArrayList<>(pool.values())
+        : seeder.choose(new ArrayList<>(pool.values()), wanted);
+    chosen.forEach(a -> archs.put(ArchitectureFormat.key(space, a), a));
+    String origin = seeder == null ? "initial" : "initial (seeded)";
     List<RunStore.Candidate> out = new ArrayList<>();
-    archs.keySet().forEach(k -> out.add(new RunStore.Candidate(0, k, "initial", Map.of())));
-    log.accept(String.format("iteration 0: initial archive of %d subnets (smallest, largest, random)", out.size()));
+    archs.keySet().forEach(k -> out.add(new RunStore.Candidate(0, k, origin, Map.of())));
+    log.accept(String.format("iteration 0: initial archive of %d subnets (smallest, largest, %s)", out.size(),
+        seeder == null ? "random" : "the best of " + pool.size() + " random by the seeder"));
     return out;
   }
 

@@ -75,8 +75,8 @@ class ProxyTest {
   }
 
   @Test
-  void regionsCountDistinctPatterns() {
-    LinearRegions regions = new LinearRegions(SPACE, 1, 10, 60, 3, 1, manager);
+  void regionsAlongASegmentAreCountedAndPatternsAreDeterministic() {
+    LinearRegions regions = new LinearRegions(SPACE, 1, 10, 60, 1.0, 1, manager);
     long start = System.nanoTime();
     double count = regions.of(SPACE.smallest(), 5);
     System.out.printf("regions(smallest, 60 inputs) = %.0f in %d ms%n", count, (System.nanoTime() - start) / 1_000_000);
