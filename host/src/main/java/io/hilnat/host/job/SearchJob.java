@@ -44,7 +44,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * A NAT search run, wired: data split into train and validation, a supernet (given, or warmed up in the
