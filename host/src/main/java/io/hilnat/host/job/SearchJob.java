@@ -110,7 +110,9 @@ public final class SearchJob {
         evaluators.add(new TimedEvaluator(options.ssl()
             ? new KnnAccuracyEvaluator(net, knn, data.labelled(), () -> round[0])
             : new SupernetAccuracyEvaluator(net, subnets, validation, () -> round[0]), metrics, "supernet"));
-        evaluators.add(new StructureEvaluator(space, trainSet.channels(), trainSet.classes(), objectives));
+        List<Objective> counted = new ArrayList<>(objectives); // a limit on MAdds needs them counted too
+        limits.forEach(l -> counted.add(l.objective()));
+        evaluators.add(new StructureEvaluator(space, trainSet.channels(), trainSet.classes(), counted));
         BenchmarkRequest request = BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5)
             .setWarmupMinSeconds(0.1).setRuns(options.benchmarkRuns()).setMinSeconds(0.3).build();
         for (String device : devices) {

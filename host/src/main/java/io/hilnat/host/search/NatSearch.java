@@ -115,7 +115,7 @@ public final class NatSearch {
       if (adapter != null) {
         GeneDistribution distribution = new GeneDistribution(space, best(store.archive(it), settings.adaptationArchive()));
         String checkpoint = adapter.adapt(it, distribution);
-        store.recordAdaptation(it, checkpoint, 0);
+        store.recordAdaptation(it, checkpoint);
       }
     }
   }

@@ -67,7 +67,7 @@ public final class RunStore implements AutoCloseable {
           + " model TEXT NOT NULL, cv_mean_tau REAL NOT NULL, cv_std_tau REAL NOT NULL, scores TEXT NOT NULL,"
           + " next_tau REAL, PRIMARY KEY(iteration, objective))");
       s.execute("CREATE TABLE IF NOT EXISTS adaptations(iteration INTEGER PRIMARY KEY, checkpoint TEXT NOT NULL,"
-          + " steps INTEGER NOT NULL, created_at TEXT NOT NULL)");
+          + " created_at TEXT NOT NULL)");
     }
     return new RunStore(db, file);
   }
@@ -228,13 +228,12 @@ public final class RunStore implements AutoCloseable {
   }
 
   /** Marks the supernet adapted after {@code iteration}, with the checkpoint that holds the result. */
-  public synchronized void recordAdaptation(int iteration, String checkpoint, int steps) throws SQLException {
+  public synchronized void recordAdaptation(int iteration, String checkpoint) throws SQLException {
     try (PreparedStatement p = db.prepareStatement(
-        "INSERT INTO adaptations(iteration, checkpoint, steps, created_at) VALUES (?, ?, ?, ?)")) {
+        "INSERT INTO adaptations(iteration, checkpoint, created_at) VALUES (?, ?, ?)")) {
       p.setInt(1, iteration);
       p.setString(2, checkpoint);
-      p.setInt(3, steps);
-      p.setString(4, Instant.now().toString());
+      p.setString(3, Instant.now().toString());
       p.executeUpdate();
     }
   }

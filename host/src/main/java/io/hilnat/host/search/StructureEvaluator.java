@@ -20,7 +20,7 @@ public final class StructureEvaluator implements Evaluator {
     this.inputChannels = inputChannels;
     this.classes = classes;
     this.objectives = objectives.stream()
-        .filter(o -> o.kind() == Objective.Kind.MADDS || o.kind() == Objective.Kind.PARAMS).toList();
+        .filter(o -> o.kind() == Objective.Kind.MADDS || o.kind() == Objective.Kind.PARAMS).distinct().toList();
   }
 
   @Override

@@ -62,7 +62,6 @@ class ProxyTest {
     assertEquals(4.0, NtkConditionNumber.conditionNumber(a), 1e-9);
   }
 
-  @org.junit.jupiter.api.Disabled("NaN gradients under investigation")
   @Test
   void conditionNumberIsFiniteAtLeastOneAndSeeded() {
     NtkConditionNumber ntk = new NtkConditionNumber(SPACE, images, 16, 1, manager);

@@ -27,7 +27,7 @@ class RunStoreTest {
       store.plan(1, List.of(new RunStore.Candidate(1, "2,1", "surrogate front", Map.of("error", 0.1))));
       store.record(1, "0,1", List.of(new Measurement("error", 0.15, "supernet@0", "")));
       store.recordSurrogate(new RunStore.SurrogateChoice(1, "error", "kriging", 0.6, 0.1, "{}", null));
-      store.recordAdaptation(0, "supernet/iter-000", 5);
+      store.recordAdaptation(0, "supernet/iter-000");
       assertThrows(SQLException.class, () -> store.record(0, "0,1", List.of(new Measurement("error", 0.3, "x", ""))),
           "an evaluation is stored once");
       assertThrows(SQLException.class, () -> store.plan(0, List.of(new RunStore.Candidate(0, "0,1", "x", Map.of()))),
