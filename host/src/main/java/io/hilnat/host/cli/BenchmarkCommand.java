@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Project benchmarks (JSON on stdout, progress on stderr).",
     subcommands = {BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
-        BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class})
+        BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class,
+        BenchmarkCommand.SupernetTraining.class})
 public final class BenchmarkCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -132,6 +133,34 @@ public final class BenchmarkCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       var report = io.hilnat.host.bench.ProxyBench.run(supernet, subnets, inputs, ntkBatch, System.err);
+      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      return 0;
+    }
+  }
+
+  @Command(name = "supernet", mixinStandardHelpOptions = true, description = {
+      "Supernet training images/s (smallest, largest, sandwich step) and resident memory over many steps."})
+  static final class SupernetTraining implements Callable<Integer> {
+    @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
+    String space;
+
+    @Option(names = "--batch", defaultValue = "64", description = "batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "20", description = "timed steps per figure (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--memory-steps", defaultValue = "1000", description = "sandwich steps watched for memory (default ${DEFAULT-VALUE})")
+    int memorySteps;
+
+    @Option(names = "--memory-batch", defaultValue = "16", description = "batch of the memory steps (default ${DEFAULT-VALUE})")
+    int memoryBatch;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var report = io.hilnat.host.bench.SupernetBench.run(space, batch, steps, memorySteps, memoryBatch, System.err);
       spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
       return 0;
     }
