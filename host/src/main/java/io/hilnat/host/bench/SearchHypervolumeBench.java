@@ -11,6 +11,7 @@ import io.hilnat.host.job.SearchData;
 import io.hilnat.host.proxy.LinearRegions;
 import io.hilnat.host.proxy.NtkConditionNumber;
 import io.hilnat.host.proxy.Proxies;
+import io.hilnat.host.search.AccuracyEvaluator;
 import io.hilnat.host.search.Archives;
 import io.hilnat.host.search.DeviceEvaluator;
 import io.hilnat.host.search.Evaluator;
@@ -64,7 +65,7 @@ public final class SearchHypervolumeBench {
       List<Objective> objectives = List.of(Objective.parse("error", null), Objective.parse("latency", device));
       SubnetEvaluator subnets = new SubnetEvaluator(data.train(), 480, 200, manager);
       Cache cache = new Cache(List.of(
-          new io.hilnat.host.search.SupernetAccuracyEvaluator(net, subnets, data.validation(), () -> -1),
+          new AccuracyEvaluator("supernet", arch -> subnets.accuracy(net, arch, data.validation()), () -> -1, ""),
           new DeviceEvaluator(fleet, device, space, net::extract, BenchmarkRequest.newBuilder().setThreads(1)
               .setWarmupRuns(5).setWarmupMinSeconds(0.1).setRuns(30).setMinSeconds(0.3).build(), false)), progress);
 

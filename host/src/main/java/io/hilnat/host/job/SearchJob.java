@@ -18,7 +18,7 @@ import io.hilnat.host.search.NatSearch;
 import io.hilnat.host.search.Objective;
 import io.hilnat.host.search.RunStore;
 import io.hilnat.host.search.StructureEvaluator;
-import io.hilnat.host.search.SupernetAccuracyEvaluator;
+import io.hilnat.host.search.AccuracyEvaluator;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
@@ -29,7 +29,6 @@ import io.hilnat.host.supernet.SupernetTrainer;
 import io.hilnat.host.supernet.ContrastiveTrainer;
 import io.hilnat.host.supernet.KnnProbe;
 import io.hilnat.host.supernet.Trainer;
-import io.hilnat.host.search.KnnAccuracyEvaluator;
 import io.hilnat.host.data.Augmentation;
 import io.hilnat.host.data.BatchLoader;
 import io.hilnat.host.data.ByteImages;
@@ -108,8 +107,10 @@ public final class SearchJob {
         List<Evaluator> evaluators = new ArrayList<>();
         KnnProbe knn = new KnnProbe(subnets, 10, 200, manager);
         evaluators.add(new TimedEvaluator(options.ssl()
-            ? new KnnAccuracyEvaluator(net, knn, data.labelled(), () -> round[0])
-            : new SupernetAccuracyEvaluator(net, subnets, validation, () -> round[0]), metrics, "supernet"));
+            ? new AccuracyEvaluator("knn", arch -> knn.accuracy(net, arch, data.labelled(), data.labelled()),
+                () -> round[0], "{\"labelled_images\":" + data.labelled().set().count() + "}")
+            : new AccuracyEvaluator("supernet", arch -> subnets.accuracy(net, arch, validation), () -> round[0],
+                "{\"validation_images\":" + validation.set().count() + "}"), metrics, "supernet"));
         List<Objective> counted = new ArrayList<>(objectives); // a limit on MAdds needs them counted too
         limits.forEach(l -> counted.add(l.objective()));
         evaluators.add(new StructureEvaluator(space, trainSet.channels(), trainSet.classes(), counted));
