@@ -59,7 +59,13 @@ public final class AdaptiveSwitching {
       if (scores.containsKey(name)) {
         throw new IllegalArgumentException("two candidates are named " + name);
       }
-      double[] meanStd = crossValidate(x, y, candidate, order, k);
+      double[] meanStd;
+      try {
+        meanStd = crossValidate(x, y, candidate, order, k);
+      } catch (IllegalArgumentException tooFew) {
+        // a model that cannot fit the folds' training rows (RBF and Kriging need 3) sits this round out
+        meanStd = new double[] {Double.NEGATIVE_INFINITY, 0};
+      }
       scores.put(name, meanStd);
       double score = meanStd[0] - meanStd[1];
       if (best == null || score > bestScore) {
@@ -67,6 +73,10 @@ public final class AdaptiveSwitching {
         bestName = name;
         bestScore = score;
       }
+    }
+    if (bestScore == Double.NEGATIVE_INFINITY) {
+      throw new IllegalArgumentException("no surrogate could be cross-validated on " + n + " rows in " + k
+          + " folds: evaluate more subnets first (a larger initial archive)");
     }
     Surrogate fitted = best.get();
     fitted.fit(x, y);

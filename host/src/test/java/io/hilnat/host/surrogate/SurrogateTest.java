@@ -148,4 +148,18 @@ class SurrogateTest {
       assertEquals(TRAIN_Y[i], rbf.predict(TRAIN_X[i]), 1e-3);
     }
   }
+
+  @Test
+  void modelsThatCannotFitTheFoldsSitOut() {
+    double[][] x = {{0, 1}, {1, 0}, {2, 2}, {3, 1}};
+    double[] y = {0.1, 0.2, 0.4, 0.3};
+    // two folds leave two training rows: RBF and Kriging need three, the ensemble and the MLP do not
+    AdaptiveSwitching.Choice choice = AdaptiveSwitching.select(x, y, AdaptiveSwitching.defaults(1), 2, 1);
+    assertEquals(Double.NEGATIVE_INFINITY, choice.scores().get("rbf")[0]);
+    assertEquals(Double.NEGATIVE_INFINITY, choice.scores().get("kriging")[0]);
+    assertTrue(List.of("cart-ensemble", "mlp").contains(choice.name()), choice.name());
+    assertTrue(Double.isFinite(choice.fitted().predict(x[0])));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AdaptiveSwitching.select(x, y,
+        List.of(RbfSurrogate::new), 2, 1)).getMessage().contains("evaluate more subnets"));
+  }
 }
