@@ -55,6 +55,10 @@ public final class LatencyCommand implements Runnable {
     @Option(names = "--runs", defaultValue = "50", description = "measured runs per subnet (default ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--passes", defaultValue = "2", description = "passes over the subnets, each keeping its fastest "
+        + "p50 (default ${DEFAULT-VALUE})")
+    int passes;
+
     @Option(names = "--seed", defaultValue = "1", description = "seed of the subnet samples")
     long seed;
 
@@ -74,9 +78,9 @@ public final class LatencyCommand implements Runnable {
       try (AgentClient client = agents.connect(target); LatencyStore store = LatencyStore.open(db)) {
         String device = client.describe().getHardwareProfile();
         List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(s, store, device, client, channels, classes, fit,
-            test, seed, LutCommand.request(runs), out);
+            test, seed, LutCommand.request(runs), passes, out);
         ObjectNode report = mapper.createObjectNode().put("benchmark", "latency-predictors").put("space", s.name())
-            .put("device", device).put("agent", target).put("fit_subnets", fit).put("test_subnets", test)
+            .put("device", device).put("agent", target).put("fit_subnets", fit).put("test_subnets", test).put("passes", passes)
             .put("table_entries", store.blocks(device).size());
         Machine.describe(report.putObject("machine"));
         ArrayNode rows = report.putArray("predictors");

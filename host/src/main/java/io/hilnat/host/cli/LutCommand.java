@@ -60,6 +60,10 @@ public final class LutCommand implements Runnable {
     @Option(names = "--runs", defaultValue = "50", description = "measured runs per entry (default ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--passes", defaultValue = "2", description = "passes over the table, each entry keeping its "
+        + "fastest p50 (default ${DEFAULT-VALUE})")
+    int passes;
+
     @Mixin AgentOptions agents;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -87,8 +91,8 @@ public final class LutCommand implements Runnable {
           }
           // device kinds differ, so their tables are measured at the same time
           jobs.add(pool.submit(() -> {
-            int measured = TableBuilder.build(blocks, store, device, client, request(runs));
-            return String.format(Locale.ROOT, "%s (%s): %d entries measured now, %d in the table", device, target,
+            int measured = TableBuilder.build(blocks, store, device, client, request(runs), passes);
+            return String.format(Locale.ROOT, "%s (%s): %d entries were missing, %d in the table", device, target,
                 measured, store.blocks(device).size());
           }));
         }

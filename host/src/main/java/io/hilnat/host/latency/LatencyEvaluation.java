@@ -28,7 +28,8 @@ import org.knowm.xchart.XYSeries;
 
 /**
  * How well each latency predictor does on one device: {@code fit} random subnets are measured whole to
- * correct the table, {@code test} other random subnets are measured and held out; each predictor's RMSE,
+ * correct the table, {@code test} other random subnets are measured and held out (each its fastest p50 over
+ * {@code passes} passes); each predictor's RMSE,
  * share within ±5 % and ±10 %, and Kendall τ on the held-out ones, with a predicted-vs-measured plot.
  * Measured subnets are kept in the store, so a second evaluation re-measures nothing.
  */
@@ -40,7 +41,7 @@ public final class LatencyEvaluation {
   private LatencyEvaluation() {}
 
   public static List<Score> run(SearchSpace space, LatencyStore store, String device, AgentClient agent, int inputChannels,
-      int classes, int fit, int test, long seed, BenchmarkRequest template, Path out) throws Exception {
+      int classes, int fit, int test, long seed, BenchmarkRequest template, int passes, Path out) throws Exception {
     SubnetBuilder builder = new SubnetBuilder(space);
     Map<String, Block> blocks = TableBuilder.blocks(space, inputChannels, classes);
     Map<String, LatencyStore.Entry> table = store.blocks(device);
@@ -51,8 +52,11 @@ public final class LatencyEvaluation {
     }
     List<Architecture> fitArchs = sample(space, fit, seed);
     List<Architecture> testArchs = sample(space, test, seed + 7919);
-    double[] fitMeasured = measure(space, builder, store, device, agent, fitArchs, inputChannels, classes, template);
-    double[] testMeasured = measure(space, builder, store, device, agent, testArchs, inputChannels, classes, template);
+    List<Architecture> all = new ArrayList<>(fitArchs);
+    all.addAll(testArchs);
+    double[] measured = measure(space, builder, store, device, agent, all, inputChannels, classes, template, passes);
+    double[] fitMeasured = java.util.Arrays.copyOfRange(measured, 0, fitArchs.size());
+    double[] testMeasured = java.util.Arrays.copyOfRange(measured, fitArchs.size(), measured.length);
     List<List<Block>> fitBlocks = fitArchs.stream().map(a -> builder.blocks(a, inputChannels, classes)).toList();
     List<List<Block>> testBlocks = testArchs.stream().map(a -> builder.blocks(a, inputChannels, classes)).toList();
 
@@ -122,25 +126,33 @@ public final class LatencyEvaluation {
     return new ArrayList<>(out.values());
   }
 
+  /** Measures the subnets the store lacks, then {@code passes − 1} more passes keeping each one's fastest p50. */
   private static double[] measure(SearchSpace space, SubnetBuilder builder, LatencyStore store, String device,
-      AgentClient agent, List<Architecture> archs, int inputChannels, int classes, BenchmarkRequest template)
-      throws Exception {
+      AgentClient agent, List<Architecture> archs, int inputChannels, int classes, BenchmarkRequest template,
+      int passes) throws Exception {
+    // the space's name keeps two spaces' gene strings apart
+    List<String> keys = archs.stream().map(a -> space.name() + "/" + ArchitectureFormat.key(space, a)).toList();
     Map<String, LatencyStore.Entry> have = store.subnets(device);
-    double[] out = new double[archs.size()];
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("subnets " + device).setInitialMax(archs.size())
-        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
+    List<Integer> work = new ArrayList<>();
+    for (int i = 0; i < archs.size(); i++) {
+      if (!have.containsKey(keys.get(i))) {
+        work.add(i);
+      }
+    }
+    for (int pass = 1; pass < passes; pass++) {
       for (int i = 0; i < archs.size(); i++) {
-        // the space's name keeps two spaces' gene strings apart
-        String key = space.name() + "/" + ArchitectureFormat.key(space, archs.get(i));
-        LatencyStore.Entry e = have.get(key);
-        if (e == null) {
-          e = TableBuilder.measure(agent, builder.build(archs.get(i), inputChannels, classes, i), key, template);
-          store.putSubnet(device, agent.target(), e);
-        }
-        out[i] = e.p50();
+        work.add(i);
+      }
+    }
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("subnets " + device).setInitialMax(work.size())
+        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
+      for (int i : work) {
+        store.putSubnet(device, agent.target(), TableBuilder.measure(agent, builder.build(archs.get(i), inputChannels,
+            classes, i), keys.get(i), template));
         bar.step();
       }
     }
-    return out;
+    Map<String, LatencyStore.Entry> measured = store.subnets(device);
+    return keys.stream().mapToDouble(k -> measured.get(k).p50()).toArray();
   }
 }

@@ -13,9 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Latency tables in SQLite: per device, one entry per block configuration, and the whole subnets measured
- * to correct and to evaluate predictors. An entry is written when its measurement completes, so a table
- * build that stops resumes with the entries it lacks.
+ * Latency tables in SQLite: per device kind, one entry per block configuration, and the whole subnets
+ * measured to correct and to evaluate predictors. An entry is written when its measurement completes, so a
+ * table build that stops resumes with the entries it lacks; a later measurement replaces an entry only when
+ * it is faster (the least disturbed of repeated passes is kept).
  */
 public final class LatencyStore implements AutoCloseable {
 
@@ -48,10 +49,12 @@ public final class LatencyStore implements AutoCloseable {
     return new LatencyStore(db);
   }
 
+  /** Stores a block's entry, or replaces the stored one when this one's p50 is lower (see {@link TableBuilder}). */
   public synchronized void putBlock(String device, String agent, Entry e) throws SQLException {
     put("blocks", device, agent, e);
   }
 
+  /** Stores a whole subnet's measurement, or replaces the stored one when this one's p50 is lower. */
   public synchronized void putSubnet(String device, String agent, Entry e) throws SQLException {
     put("subnets", device, agent, e);
   }
@@ -77,7 +80,10 @@ public final class LatencyStore implements AutoCloseable {
 
   private void put(String table, String device, String agent, Entry e) throws SQLException {
     try (PreparedStatement p = db.prepareStatement("INSERT INTO " + table
-        + "(device, key, count, p50, p90, mean, std, agent, measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + "(device, key, count, p50, p90, mean, std, agent, measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT(device, key) DO UPDATE SET count = excluded.count, p50 = excluded.p50, p90 = excluded.p90,"
+        + " mean = excluded.mean, std = excluded.std, agent = excluded.agent, measured_at = excluded.measured_at"
+        + " WHERE excluded.p50 < p50")) {
       p.setString(1, device);
       p.setString(2, e.key());
       p.setInt(3, e.count());
