@@ -23,6 +23,13 @@ public final class BenchmarkCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** A benchmark's report as pretty JSON on stdout (progress went to stderr). */
+  static int print(picocli.CommandLine.Model.CommandSpec spec, com.fasterxml.jackson.databind.JsonNode report)
+      throws com.fasterxml.jackson.core.JsonProcessingException {
+    spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    return 0;
+  }
+
   @Command(name = "agent-overhead", mixinStandardHelpOptions = true,
       description = "Agent-reported p50 vs in-process TFLite invoke p50, p50 spread over repeats, upload and set-up cost.")
   static final class AgentOverhead implements Callable<Integer> {
@@ -35,8 +42,7 @@ public final class BenchmarkCommand implements Runnable {
     public Integer call() throws Exception {
       Path work = Files.createTempDirectory("hilnat-bench");
       var report = AgentOverheadBench.run(work, threads, System.err);
-      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-      return 0;
+      return print(spec, report);
     }
   }
 
@@ -55,8 +61,7 @@ public final class BenchmarkCommand implements Runnable {
     public Integer call() throws Exception {
       var report = io.hilnat.host.bench.WeightPreservationBench.run(supernet, subnets,
           Files.createTempDirectory("hilnat-bench"), System.err);
-      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-      return 0;
+      return print(spec, report);
     }
   }
 
@@ -79,8 +84,7 @@ public final class BenchmarkCommand implements Runnable {
     public Integer call() throws Exception {
       var report = io.hilnat.host.bench.SearchHypervolumeBench.run(supernet, evaluations, proxySeeded,
           Files.createTempDirectory("hilnat-bench"), System.err);
-      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-      return 0;
+      return print(spec, report);
     }
   }
 
@@ -107,8 +111,7 @@ public final class BenchmarkCommand implements Runnable {
       var report = io.hilnat.host.bench.LabelScarceBench.run(supernet, arch,
           labels.stream().map(SearchCommand::share).toList(), epochs, Files.createTempDirectory("hilnat-bench"),
           System.err);
-      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-      return 0;
+      return print(spec, report);
     }
   }
 
@@ -133,8 +136,7 @@ public final class BenchmarkCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       var report = io.hilnat.host.bench.ProxyBench.run(supernet, subnets, inputs, ntkBatch, System.err);
-      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-      return 0;
+      return print(spec, report);
     }
   }
 
@@ -161,8 +163,7 @@ public final class BenchmarkCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       var report = io.hilnat.host.bench.SupernetBench.run(space, batch, steps, memorySteps, memoryBatch, System.err);
-      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-      return 0;
+      return print(spec, report);
     }
   }
 }

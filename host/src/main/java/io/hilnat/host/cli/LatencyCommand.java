@@ -32,38 +32,21 @@ public final class LatencyCommand implements Runnable {
 
   @Command(name = "evaluate", mixinStandardHelpOptions = true, description = {
       "Measure random subnets whole on an agent: --fit of them correct the table, --test others are held out;",
-      "prints RMSE, share within 5 % and 10 %, and Kendall tau of each predictor (JSON), and plots them."})
+      "prints RMSE, share within 5 %% and 10 %%, and Kendall tau of each predictor (JSON), and plots them."})
   static final class Evaluate implements Callable<Integer> {
-    @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
-    String space;
-
-    @Option(names = "--db", defaultValue = "runs/latency.db", description = "table database (default ${DEFAULT-VALUE})")
-    Path db;
-
     @Option(names = "--fit", defaultValue = "20", description = "measured subnets that fit the corrections (default ${DEFAULT-VALUE})")
     int fit;
 
     @Option(names = "--test", defaultValue = "100", description = "held-out measured subnets (default ${DEFAULT-VALUE})")
     int test;
 
-    @Option(names = "--channels", defaultValue = "1", description = "input channels (default ${DEFAULT-VALUE})")
-    int channels;
-
-    @Option(names = "--classes", defaultValue = "10", description = "classes (default ${DEFAULT-VALUE})")
-    int classes;
-
-    @Option(names = "--runs", defaultValue = "50", description = "measured runs per subnet (default ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = "--passes", defaultValue = "2", description = "passes over the subnets, each keeping its fastest "
-        + "p50 (default ${DEFAULT-VALUE})")
-    int passes;
-
     @Option(names = "--seed", defaultValue = "1", description = "seed of the subnet samples")
     long seed;
 
     @Option(names = "--out", defaultValue = "runs/latency-eval", description = "folder for the plot and CSV (default ${DEFAULT-VALUE})")
     Path out;
+
+    @Mixin LatencyOptions table;
 
     @Mixin AgentOptions agents;
 
@@ -72,15 +55,15 @@ public final class LatencyCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter log = spec.commandLine().getOut();
-      SearchSpace s = SearchSpaceLoader.load(space);
+      SearchSpace s = SearchSpaceLoader.load(table.space);
       String target = agents.targets().get(0);
       ObjectMapper mapper = new ObjectMapper();
-      try (AgentClient client = agents.connect(target); LatencyStore store = LatencyStore.open(db)) {
+      try (AgentClient client = agents.connect(target); LatencyStore store = LatencyStore.open(table.db)) {
         String device = client.describe().getHardwareProfile();
-        List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(s, store, device, client, channels, classes, fit,
-            test, seed, LutCommand.request(runs), passes, out);
+        List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(s, store, device, client, table.channels, table.classes, fit,
+            test, seed, table.request(), table.passes, out);
         ObjectNode report = mapper.createObjectNode().put("benchmark", "latency-predictors").put("space", s.name())
-            .put("device", device).put("agent", target).put("fit_subnets", fit).put("test_subnets", test).put("passes", passes)
+            .put("device", device).put("agent", target).put("fit_subnets", fit).put("test_subnets", test).put("passes", table.passes)
             .put("table_entries", store.blocks(device).size());
         Machine.describe(report.putObject("machine"));
         ArrayNode rows = report.putArray("predictors");

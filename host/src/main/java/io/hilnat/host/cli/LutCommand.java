@@ -2,7 +2,6 @@ package io.hilnat.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.host.agentclient.AgentClient;
 import io.hilnat.host.latency.LatencyStore;
 import io.hilnat.host.latency.TableBuilder;
@@ -36,33 +35,10 @@ public final class LutCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Measurement settings shared by the table and whole-subnet benchmarks. */
-  static BenchmarkRequest request(int runs) {
-    return BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5).setWarmupMinSeconds(0.1).setRuns(runs)
-        .setMinSeconds(0.3).build();
-  }
-
   @Command(name = "build", mixinStandardHelpOptions = true,
       description = "Measure every block of a space on the agents (one table per device kind); resumable.")
   static final class Build implements Callable<Integer> {
-    @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
-    String space;
-
-    @Option(names = "--db", defaultValue = "runs/latency.db", description = "table database (default ${DEFAULT-VALUE})")
-    Path db;
-
-    @Option(names = "--channels", defaultValue = "1", description = "input channels (default ${DEFAULT-VALUE})")
-    int channels;
-
-    @Option(names = "--classes", defaultValue = "10", description = "classes (default ${DEFAULT-VALUE})")
-    int classes;
-
-    @Option(names = "--runs", defaultValue = "50", description = "measured runs per entry (default ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = "--passes", defaultValue = "2", description = "passes over the table, each entry keeping its "
-        + "fastest p50 (default ${DEFAULT-VALUE})")
-    int passes;
+    @Mixin LatencyOptions table;
 
     @Mixin AgentOptions agents;
 
@@ -71,14 +47,14 @@ public final class LutCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter log = spec.commandLine().getOut();
-      SearchSpace s = SearchSpaceLoader.load(space);
-      Map<String, Block> blocks = TableBuilder.blocks(s, channels, classes);
-      log.printf("space %s: %d distinct blocks; table %s%n", s.name(), blocks.size(), db);
+      SearchSpace s = SearchSpaceLoader.load(table.space);
+      Map<String, Block> blocks = TableBuilder.blocks(s, table.channels, table.classes);
+      log.printf("space %s: %d distinct blocks; table %s%n", s.name(), blocks.size(), table.db);
       log.flush();
       long start = System.nanoTime();
       List<AgentClient> clients = new ArrayList<>();
       ExecutorService pool = Executors.newCachedThreadPool();
-      try (LatencyStore store = LatencyStore.open(db)) {
+      try (LatencyStore store = LatencyStore.open(table.db)) {
         List<Future<String>> jobs = new ArrayList<>();
         java.util.Set<String> kinds = new java.util.HashSet<>();
         for (String target : agents.targets()) {
@@ -91,7 +67,7 @@ public final class LutCommand implements Runnable {
           }
           // device kinds differ, so their tables are measured at the same time
           jobs.add(pool.submit(() -> {
-            int measured = TableBuilder.build(blocks, store, device, client, request(runs), passes);
+            int measured = TableBuilder.build(blocks, store, device, client, table.request(), table.passes);
             return String.format(Locale.ROOT, "%s (%s): %d entries were missing, %d in the table", device, target,
                 measured, store.blocks(device).size());
           }));

@@ -1,0 +1,34 @@
+package io.hilnat.host.cli;
+
+import io.hilnat.agent.v1.BenchmarkRequest;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** What latency tables and their evaluation share: the space, the table database, and how to measure. */
+public final class LatencyOptions {
+
+  @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
+  String space;
+
+  @Option(names = "--db", defaultValue = "runs/latency.db", description = "table database (default ${DEFAULT-VALUE})")
+  Path db;
+
+  @Option(names = "--channels", defaultValue = "1", description = "input channels (default ${DEFAULT-VALUE})")
+  int channels;
+
+  @Option(names = "--classes", defaultValue = "10", description = "classes (default ${DEFAULT-VALUE})")
+  int classes;
+
+  @Option(names = "--runs", defaultValue = "50", description = "measured runs per benchmark (default ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(names = "--passes", defaultValue = "2", description = "passes over what is measured, each entry keeping its "
+      + "fastest p50 (default ${DEFAULT-VALUE})")
+  int passes;
+
+  /** The benchmark settings of every table entry and measured subnet. */
+  BenchmarkRequest request() {
+    return BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5).setWarmupMinSeconds(0.1).setRuns(runs)
+        .setMinSeconds(0.3).build();
+  }
+}
