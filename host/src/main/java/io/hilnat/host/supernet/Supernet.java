@@ -125,6 +125,7 @@ public final class Supernet implements AutoCloseable {
     Activation.Kind stemAct = space.stem().activation();
     NDArray h = DjlForward.activate(stemAct,
         stemBn.forward(stem.forward(images, SearchSpace.scaledChannels(space.stem().channels(), w)), training));
+    h = channelsLast(h);
     FixedLayerSpec first = space.firstBlock();
     h = firstBlock.forward(h, first.kernel(), first.expand(), SearchSpace.scaledChannels(first.channels(), w), training);
     for (int s = 0; s < stages.size(); s++) {
@@ -143,6 +144,18 @@ public final class Supernet implements AutoCloseable {
     h = DjlForward.activate(head.activation(), featureMix.forward(h, features));
     h = h.reshape(h.getShape().get(0), features);
     return h;
+  }
+
+  /**
+   * The same array stored channels-last (NHWC memory, NCHW shape). Convolutions, batch norms and activations
+   * keep that layout, and on CPU oneDNN then runs the depthwise convolutions' weight gradients with its direct
+   * kernels instead of a GEMM fallback: a training step of the largest tiny-mbv3 subnet took half the time.
+   */
+  private static NDArray channelsLast(NDArray x) {
+    Shape s = x.getShape();
+    // reshaping to another shape forces the copy; a same-shape reshape would return the permuted view
+    return x.transpose(0, 2, 3, 1).reshape(s.get(0), -1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+        .transpose(0, 3, 1, 2);
   }
 
   /** Subnet {@code arch} as a standalone network with its inherited weights and batch-norm statistics. */
