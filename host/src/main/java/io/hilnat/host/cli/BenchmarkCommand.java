@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     description = "Project benchmarks (JSON on stdout, progress on stderr).",
     subcommands = {BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
         BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class,
-        BenchmarkCommand.SupernetTraining.class})
+        BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class})
 public final class BenchmarkCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -163,6 +163,39 @@ public final class BenchmarkCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       var report = io.hilnat.host.bench.SupernetBench.run(space, batch, steps, memorySteps, memoryBatch, System.err);
+      return print(spec, report);
+    }
+  }
+
+  @Command(name = "fine-tune-rank", mixinStandardHelpOptions = true, description = {
+      "Kendall tau between subnets' test top-1 with inherited weights and after fine-tuning each alone from",
+      "them (smallest, largest, then random subnets)."})
+  static final class FineTuneRank implements Callable<Integer> {
+    @Option(names = "--supernet", required = true, description = "trained supernet folder")
+    Path supernet;
+
+    @Option(names = "--subnets", defaultValue = "20", description = "subnets (default ${DEFAULT-VALUE})")
+    int subnets;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "fine-tuning epochs per subnet (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--train-images", description = "fine-tune on a random subset of so many training images (default: all)")
+    Integer trainImages;
+
+    @Option(names = "--test-images", description = "evaluate on a random subset of so many test images (default: all)")
+    Integer testImages;
+
+    @Option(names = "--seed", defaultValue = "1", description = "picks the random subnets and subsets (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var report = io.hilnat.host.bench.FineTuneRankBench.run(supernet, subnets, epochs,
+          trainImages == null ? Integer.MAX_VALUE : trainImages, testImages == null ? Integer.MAX_VALUE : testImages,
+          seed, System.err);
       return print(spec, report);
     }
   }

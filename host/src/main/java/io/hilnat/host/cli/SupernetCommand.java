@@ -61,6 +61,11 @@ public final class SupernetCommand implements Runnable {
     @Option(names = "--random-subnets", defaultValue = "2", description = "random subnets per step besides largest and smallest")
     int randomSubnets;
 
+    @Option(names = "--sort-channels-every", defaultValue = "0", description = {
+        "sort each layer's expanded channels by importance every N steps, so small expand ratios keep the",
+        "most important ones (OFA; 0: never; default ${DEFAULT-VALUE})"})
+    int sortChannelsEvery;
+
     @Option(names = "--checkpoint-every", defaultValue = "200", description = "steps between checkpoints")
     int checkpointEvery;
 
@@ -93,7 +98,7 @@ public final class SupernetCommand implements Runnable {
           net = new Supernet(s, splits.train().channels(), splits.train().classes(), manager, 1);
         }
         SupernetTrainer supervised = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5,
-            randomSubnets, 0.1, Math.min(200, (int) (steps / 20) + 1), 1), manager);
+            randomSubnets, 0.1, Math.min(200, (int) (steps / 20) + 1), 1, sortChannelsEvery), manager);
         Trainer trainer = supervised;
         if (ssl) {
           ByteImages images = ByteImages.of(splits.train(), ByteImages.numberedClasses(splits.train().classes()));

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.hilnat.host.net.BatchNorm;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Batch norm over the first {@code c} channels of a maximal one: in training, batch statistics of the
@@ -18,10 +20,12 @@ final class DynamicBatchNorm {
   final NDArray beta;
   final NDArray runningMean;
   final NDArray runningVar;
+  private final String name;
   /** When set, training-mode calls add their batch statistics here (BN recalibration). */
   Calibration calibration;
 
   DynamicBatchNorm(Weights w, String name, int channels) {
+    this.name = name;
     gamma = w.ones(name + ".gamma", channels);
     beta = w.zeros(name + ".beta", channels);
     runningMean = w.state(name + ".running_mean", w.manager().zeros(new Shape(channels)));
@@ -60,6 +64,12 @@ final class DynamicBatchNorm {
     NDArray scale = gamma.get(active).div(var.add(EPS).sqrt());
     NDArray shift = beta.get(active).sub(mean.mul(scale));
     return x.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
+  }
+
+  /** Reorders the channels, parameters and running statistics alike. */
+  List<AxisPermutation> permuteChannels(int[] order) {
+    return Stream.of(".gamma", ".beta", ".running_mean", ".running_var")
+        .map(array -> new AxisPermutation(name + array, 0, order)).toList();
   }
 
   BatchNorm describe(int c) {

@@ -9,11 +9,13 @@ import io.hilnat.host.net.Conv2d;
 final class DynamicConv {
 
   final NDArray weight;
+  private final String weightName;
   private final int kernel;
   private final int stride;
 
   DynamicConv(Weights w, String name, int maxIn, int maxOut, int kernel, int stride) {
-    this.weight = w.conv(name + ".weight", maxOut, maxIn, kernel);
+    this.weightName = name + ".weight";
+    this.weight = w.conv(weightName, maxOut, maxIn, kernel);
     this.kernel = kernel;
     this.stride = stride;
   }
@@ -23,6 +25,14 @@ final class DynamicConv {
     NDArray w = weight.get(new NDIndex(":" + out + ", :" + in));
     return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(stride, stride),
         new Shape(kernel / 2, kernel / 2), new Shape(1, 1), 1).singletonOrThrow();
+  }
+
+  AxisPermutation permuteOutputs(int[] order) {
+    return new AxisPermutation(weightName, 0, order);
+  }
+
+  AxisPermutation permuteInputs(int[] order) {
+    return new AxisPermutation(weightName, 1, order);
   }
 
   Conv2d describe(int in, int out) {

@@ -18,6 +18,7 @@ import java.util.Map;
 final class DynamicDepthwise {
 
   private final NDArray weight;
+  private final String weightName;
   private final List<Integer> kernels; // ascending
   private final Map<Integer, NDArray> transforms = new HashMap<>();
   private final Map<Integer, NDArray> cache = new HashMap<>();
@@ -28,7 +29,8 @@ final class DynamicDepthwise {
     this.kernels = kernels;
     this.stride = stride;
     int max = kernels.get(kernels.size() - 1);
-    this.weight = w.conv(name + ".weight", channels, 1, max);
+    this.weightName = name + ".weight";
+    this.weight = w.conv(weightName, channels, 1, max);
     for (int i = 0; i < kernels.size() - 1; i++) {
       int k = kernels.get(i);
       transforms.put(k, w.identity(name + ".transform" + k + "x" + k, k * k));
@@ -87,6 +89,11 @@ final class DynamicDepthwise {
   Conv2d describe(int channels, int k) {
     float[] w = kernel(k).get(new NDIndex(":" + channels)).toFloatArray();
     return new Conv2d(channels, channels, k, stride, true, w, null);
+  }
+
+  /** Reorders the channels; the transforms act within each channel's kernel and stay as they are. */
+  AxisPermutation permuteChannels(int[] order) {
+    return new AxisPermutation(weightName, 0, order);
   }
 
   NDArray sharedWeight() {

@@ -76,6 +76,31 @@ final class DynamicMBConv {
     return stride == 1 && in == out ? List.of(new Residual(body)) : body;
   }
 
+  /**
+   * OFA's re_organize_middle_weights: orders the expanded channels by importance, the L1 norm of the project
+   * conv's weights reading each, so that smaller expand ratios keep the most important ones, and everything
+   * holding those channels follows; the squeeze-excite's reduced channels are sorted likewise. The largest
+   * subnet computes the same function afterwards. Nothing to sort without an expand conv (ratio 1): the
+   * middle channels are then the block's input.
+   */
+  List<AxisPermutation> sortMiddleChannels() {
+    if (expand == null) {
+      return List.of();
+    }
+    int[] order = AxisPermutation.descending(AxisPermutation.l1Norms(project.weight, 1));
+    List<AxisPermutation> all = new ArrayList<>();
+    all.add(expand.permuteOutputs(order));
+    all.addAll(expandBn.permuteChannels(order));
+    all.add(depthwise.permuteChannels(order));
+    all.addAll(depthwiseBn.permuteChannels(order));
+    if (se != null) {
+      all.addAll(se.permuteChannels(order));
+      all.addAll(se.sortReducedChannels());
+    }
+    all.add(project.permuteInputs(order));
+    return all;
+  }
+
   List<DynamicBatchNorm> batchNorms() {
     List<DynamicBatchNorm> all = new ArrayList<>();
     if (expandBn != null) {

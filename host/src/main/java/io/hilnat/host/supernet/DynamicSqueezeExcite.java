@@ -6,6 +6,7 @@ import io.hilnat.host.net.Activation;
 import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.net.SqueezeExcite;
 import io.hilnat.host.space.SubnetBuilder;
+import java.util.List;
 
 /** Squeeze-and-excite whose channels, and reduced channels (a quarter, rounded), follow the input. */
 final class DynamicSqueezeExcite {
@@ -14,8 +15,10 @@ final class DynamicSqueezeExcite {
   private final NDArray reduceBias;
   private final NDArray expandWeight;
   private final NDArray expandBias;
+  private final String name;
 
   DynamicSqueezeExcite(Weights w, String name, int maxChannels) {
+    this.name = name;
     int maxReduced = SubnetBuilder.squeezeChannels(maxChannels);
     reduceWeight = w.linear(name + ".reduce.weight", maxReduced, maxChannels);
     reduceBias = w.zeros(name + ".reduce.bias", maxReduced);
@@ -35,6 +38,22 @@ final class DynamicSqueezeExcite {
         hidden.matMul(expandWeight.get(new NDIndex(":" + c + ", :" + r)).transpose())
             .add(expandBias.get(new NDIndex(":" + c))));
     return x.mul(gate.reshape(n, c, 1, 1));
+  }
+
+  /** Follows a reordering of the block's channels: they are reduce's inputs and expand's outputs. */
+  List<AxisPermutation> permuteChannels(int[] order) {
+    return List.of(new AxisPermutation(name + ".reduce.weight", 1, order),
+        new AxisPermutation(name + ".expand.weight", 0, order), new AxisPermutation(name + ".expand.bias", 0, order));
+  }
+
+  /**
+   * Orders the reduced channels, which are elastic too (a quarter of the active channels), by importance:
+   * the L1 norm of expand's weights reading each (OFA does the same).
+   */
+  List<AxisPermutation> sortReducedChannels() {
+    int[] order = AxisPermutation.descending(AxisPermutation.l1Norms(expandWeight, 1));
+    return List.of(new AxisPermutation(name + ".reduce.weight", 0, order),
+        new AxisPermutation(name + ".reduce.bias", 0, order), new AxisPermutation(name + ".expand.weight", 1, order));
   }
 
   SqueezeExcite describe(int c) {

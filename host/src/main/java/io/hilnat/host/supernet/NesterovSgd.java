@@ -27,6 +27,18 @@ public final class NesterovSgd {
     this.state = manager.newSubManager();
   }
 
+  /**
+   * Reorders a parameter's momentum as the parameter itself was reordered. Permuting rather than resetting
+   * keeps the update direction of every channel, so the largest subnet trains on exactly as if nothing had
+   * been sorted; a reset would throw away the running average for the whole supernet at every sort.
+   */
+  void permute(AxisPermutation p) {
+    NDArray v = velocity.get(p.name());
+    if (v != null) {
+      p.apply(v);
+    }
+  }
+
   /** Updates {@code parameters} from their gradients and zeroes them; false when the gradients were not finite. */
   public boolean step(Map<String, NDArray> parameters, double lr) {
     double squares = 0;

@@ -230,6 +230,18 @@ public final class Supernet implements AutoCloseable {
     stages.forEach(layers -> layers.forEach(l -> l.depthwise.caching(on)));
   }
 
+  /**
+   * Sorts every elastic layer's middle channels by importance ({@link DynamicMBConv#sortMiddleChannels}) and
+   * returns what it did, for an optimiser whose per-parameter state must follow. Not inside a step: the
+   * kernels cached by {@link #shareKernels()} would keep the old order.
+   */
+  List<AxisPermutation> sortChannels() {
+    List<AxisPermutation> all = new ArrayList<>(firstBlock.sortMiddleChannels());
+    stages.forEach(layers -> layers.forEach(l -> all.addAll(l.sortMiddleChannels())));
+    all.forEach(weights::permute);
+    return all;
+  }
+
   DynamicMBConv layer(int stage, int index) {
     return stages.get(stage).get(index);
   }

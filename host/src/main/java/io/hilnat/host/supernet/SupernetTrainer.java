@@ -23,9 +23,19 @@ import java.util.function.Supplier;
  */
 public final class SupernetTrainer implements Trainer {
 
-  /** Hyper-parameters of the sandwich training. */
+  /**
+   * Hyper-parameters of the sandwich training. {@code sortChannelsEvery}: sort the middle channels by
+   * importance before every such step (0: never; see {@link #sortChannels()}).
+   */
   public record Config(int batchSize, double learningRate, double momentum, double weightDecay,
-      int randomSubnets, double labelSmoothing, int warmupSteps, long seed) {}
+      int randomSubnets, double labelSmoothing, int warmupSteps, long seed, int sortChannelsEvery) {
+
+    /** Without channel sorting: fine-tuning one subnet, or training where no expand ratio is smaller. */
+    public Config(int batchSize, double learningRate, double momentum, double weightDecay, int randomSubnets,
+        double labelSmoothing, int warmupSteps, long seed) {
+      this(batchSize, learningRate, momentum, weightDecay, randomSubnets, labelSmoothing, warmupSteps, seed, 0);
+    }
+  }
 
   private final Supernet net;
   private final Batches train;
@@ -49,6 +59,14 @@ public final class SupernetTrainer implements Trainer {
       archs.add(space.sample(random));
     }
     return archs;
+  }
+
+  /**
+   * Sorts the supernet's middle channels by importance (OFA's re_organize_middle_weights), so that small
+   * expand ratios use the channels that matter most; the momentum buffers follow the permutation.
+   */
+  public void sortChannels() {
+    net.sortChannels().forEach(optimizer::permute);
   }
 
   /** Learning rate at {@code step} of {@code total}: linear warm-up, then cosine decay to zero. */
@@ -121,6 +139,9 @@ public final class SupernetTrainer implements Trainer {
         order = train.shuffled(new Random(config.seed() * 1_000_003L + e));
       }
       int from = (int) (s % perEpoch) * batch;
+      if (config.sortChannelsEvery() > 0 && s > 0 && s % config.sortChannelsEvery() == 0) {
+        sortChannels();
+      }
       StepResult r = step(subnets.apply(random), order, from, batch, learningRate(s, totalSteps), random.nextLong());
       onStep.accept(s, r);
     }

@@ -83,6 +83,15 @@ final class Weights {
     return all;
   }
 
+  /** Applies {@code p} to the array it names. */
+  void permute(AxisPermutation p) {
+    NDArray array = trainable.containsKey(p.name()) ? trainable.get(p.name()) : state.get(p.name());
+    if (array == null) {
+      throw new IllegalArgumentException("no array named " + p.name());
+    }
+    p.apply(array);
+  }
+
   List<NDArray> parameters() {
     return new ArrayList<>(trainable.values());
   }
