@@ -13,6 +13,7 @@ import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
 import io.hilnat.host.net.NetworkDescription;
 import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.Supernet;
@@ -21,6 +22,8 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,33 @@ class ProxyTest {
     System.out.printf("kappa(smallest) = %.4g in %d ms%n", kappa, (System.nanoTime() - start) / 1_000_000);
     assertTrue(kappa >= 1 && Double.isFinite(kappa), "kappa " + kappa);
     assertEquals(kappa, ntk.of(smallest, 3), 1e-9 * kappa);
+  }
+
+  @Test
+  void conditionNumberStaysFiniteAndRepeatableWhileTheGarbageCollectorRuns() throws Exception {
+    // this subnet's κ was NaN or infinite in most fresh JVMs: backward read scalar operands (the 6 of h-swish, a
+    // pooling divisor) whose Java buffers the collector had already freed; a collector running throughout
+    // made that happen on nearly every call
+    SearchSpace tiny = SearchSpaceLoader.load("tiny-mbv3");
+    Architecture arch = ArchitectureFormat.parse(tiny, "0,1,9,0,0,8,9,8,6,0,0,4,3,0");
+    NtkConditionNumber ntk = new NtkConditionNumber(tiny, images, 32, 1, manager);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread collector = new Thread(() -> {
+      while (!stop.get()) {
+        System.gc();
+        LockSupport.parkNanos(5_000_000);
+      }
+    });
+    collector.start();
+    try {
+      double first = ntk.of(arch, 1);
+      double second = ntk.of(arch, 1);
+      assertTrue(first >= 1 && Double.isFinite(first), "kappa " + first);
+      assertEquals(first, second, 1e-9 * first);
+    } finally {
+      stop.set(true);
+      collector.join();
+    }
   }
 
   @Test
