@@ -63,6 +63,10 @@ class ProxyTest {
     assertArrayEquals(new double[] {1, 2, 4}, SymmetricEigenvalues.of(a), 1e-12);
     assertArrayEquals(new double[] {-1, 3}, SymmetricEigenvalues.of(new double[][] {{1, 2}, {2, 1}}), 1e-12);
     assertEquals(4.0, NtkConditionNumber.conditionNumber(a), 1e-9);
+    assertEquals(1e6, NtkConditionNumber.conditionNumber(new double[][] {{1, 0}, {0, 1e-6}}), 1e-3);
+    // singular within the float gradients' precision (rank 1, all zero): the worst κ, finite for the surrogates
+    assertEquals(NtkConditionNumber.SINGULAR, NtkConditionNumber.conditionNumber(new double[][] {{1, 1}, {1, 1}}));
+    assertEquals(NtkConditionNumber.SINGULAR, NtkConditionNumber.conditionNumber(new double[2][2]));
   }
 
   @Test
