@@ -56,8 +56,7 @@ public final class ProxyBench {
           new LinearRegions(space, data.trainSet().channels(), data.trainSet().classes(), regionInputs, 0.005, 1,
               manager))
           .score(archs, 7);
-      List<Double> kappaX = new ArrayList<>();
-      List<Double> kappaY = new ArrayList<>();
+      double[] negKappa = new double[subnets];
       double[] regions = new double[subnets];
       double[] rankSum = new double[subnets];
       long ntkMillis = 0;
@@ -65,10 +64,7 @@ public final class ProxyBench {
       ArrayNode rows = report.putArray("rows");
       for (int i = 0; i < subnets; i++) {
         Proxies.Score s = scores.get(i);
-        if (Double.isFinite(s.kappa())) {
-          kappaX.add(-s.kappa());
-          kappaY.add(accuracy[i]);
-        }
+        negKappa[i] = -s.kappa();
         regions[i] = s.regions();
         rankSum[i] = -s.rankSum();
         ntkMillis += s.ntkMillis();
@@ -76,16 +72,15 @@ public final class ProxyBench {
         rows.addObject().put("arch", s.key()).put("accuracy", accuracy[i]).put("kappa", s.kappa())
             .put("regions", s.regions());
       }
-      report.put("tau_neg_kappa_vs_accuracy", kappaX.size() < 2 ? Double.NaN
-          : KendallTau.of(kappaX.stream().mapToDouble(Double::doubleValue).toArray(),
-              kappaY.stream().mapToDouble(Double::doubleValue).toArray()));
-      report.put("kappa_not_finite", subnets - kappaX.size());
+      long singular = scores.stream().filter(s -> s.kappa() == NtkConditionNumber.SINGULAR).count();
+      report.put("tau_neg_kappa_vs_accuracy", KendallTau.of(negKappa, accuracy));
+      report.put("kappa_singular", singular);
       report.put("tau_regions_vs_accuracy", KendallTau.of(regions, accuracy));
       report.put("tau_neg_rank_sum_vs_accuracy", KendallTau.of(rankSum, accuracy));
       report.put("ntk_ms_per_subnet", (double) ntkMillis / subnets);
       report.put("regions_ms_per_subnet", (double) regionMillis / subnets);
-      progress.printf(Locale.ROOT, "tau: -kappa %.3f (%d finite), regions %.3f, -rank sum %.3f%n",
-          report.get("tau_neg_kappa_vs_accuracy").asDouble(), kappaX.size(), report.get("tau_regions_vs_accuracy")
+      progress.printf(Locale.ROOT, "tau: -kappa %.3f (%d singular), regions %.3f, -rank sum %.3f%n",
+          report.get("tau_neg_kappa_vs_accuracy").asDouble(), singular, report.get("tau_regions_vs_accuracy")
               .asDouble(), report.get("tau_neg_rank_sum_vs_accuracy").asDouble());
     }
     return report;

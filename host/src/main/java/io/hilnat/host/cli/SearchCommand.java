@@ -40,7 +40,8 @@ public final class SearchCommand implements Callable<Integer> {
   int batch;
 
   @Option(names = "--objectives", split = ",", defaultValue = "error,latency",
-      description = "minimised: error, madds, params, latency[@DEVICE], energy[@DEVICE] (default ${DEFAULT-VALUE})")
+      description = "minimised: error, madds, params, latency[@DEVICE], energy[@DEVICE], and the TE-NAS proxies "
+          + "ntk (NTK condition number) and regions (linear regions, maximised) (default ${DEFAULT-VALUE})")
   List<String> objectives;
 
   @Option(names = "--constraint", description = "e.g. latency@DEVICE<=2 (ms), madds<=5 (millions); repeatable")

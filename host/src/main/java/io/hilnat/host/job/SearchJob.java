@@ -16,6 +16,9 @@ import io.hilnat.host.search.GeneDistribution;
 import io.hilnat.host.search.Limit;
 import io.hilnat.host.search.NatSearch;
 import io.hilnat.host.search.Objective;
+import io.hilnat.host.search.ProxyEvaluator;
+import io.hilnat.host.proxy.LinearRegions;
+import io.hilnat.host.proxy.NtkConditionNumber;
 import io.hilnat.host.search.RunStore;
 import io.hilnat.host.search.StructureEvaluator;
 import io.hilnat.host.search.AccuracyEvaluator;
@@ -114,6 +117,9 @@ public final class SearchJob {
         List<Objective> counted = new ArrayList<>(objectives); // a limit on MAdds needs them counted too
         limits.forEach(l -> counted.add(l.objective()));
         evaluators.add(new StructureEvaluator(space, trainSet.channels(), trainSet.classes(), counted));
+        if (objectives.stream().anyMatch(Objective::proxy)) {
+          evaluators.add(new TimedEvaluator(proxies(objectives, space, data, options.seed(), manager), metrics, "proxy"));
+        }
         BenchmarkRequest request = BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5)
             .setWarmupMinSeconds(0.1).setRuns(options.benchmarkRuns()).setMinSeconds(0.3).build();
         for (String device : devices) {
@@ -209,6 +215,22 @@ public final class SearchJob {
           options.warmupSteps(), 50);
     }
     return net;
+  }
+
+  /**
+   * TE-NAS's proxies at a cost the search can afford for every real evaluation: one initialisation, an NTK of
+   * 16 training images and 400 points on the regions' segment (a few tenths of a second a subnet here).
+   */
+  private static ProxyEvaluator proxies(List<Objective> objectives, SearchSpace space, SearchData data, long seed,
+      NDManager manager) {
+    int ntkImages = 16;
+    int regionInputs = 400;
+    double segment = 0.005;
+    ImageSet set = data.trainSet();
+    return new ProxyEvaluator(objectives, new NtkConditionNumber(space, data.train(), ntkImages, 1, manager),
+        new LinearRegions(space, set.channels(), set.classes(), regionInputs, segment, 1, manager), seed,
+        JSON.createObjectNode().put("ntk_images", ntkImages).put("region_inputs", regionInputs)
+            .put("segment", segment).put("seed", seed).toString());
   }
 
   /** Supervised sandwich training with distillation, or contrastive training with no labels. */

@@ -84,13 +84,23 @@ public final class DjlForward {
     return x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2}).reshape(s.get(0), s.get(1), 1, 1);
   }
 
-  /** The activation functions, shared with the supernet. */
+  /** The activation functions, shared with the supernet, whose gradients flow through them. */
   public static NDArray activate(Activation.Kind kind, NDArray x) {
     return switch (kind) {
-      case RELU -> x.getNDArrayInternal().relu(); // PyTorch's relu: maximum's backward costs three ops
+      case RELU -> ai.djl.nn.Activation.relu(x); // PyTorch's relu: maximum's backward costs three ops
       case RELU6 -> x.clip(0f, 6f);
-      case HSWISH -> x.mul(x.add(3f).clip(0f, 6f)).div(6f);
-      case HSIGMOID -> x.add(3f).clip(0f, 6f).div(6f);
+      case HSWISH -> x.mul(x.add(3f).clip(0f, 6f)).div(scalar(x, 6f));
+      case HSIGMOID -> x.add(3f).clip(0f, 6f).div(scalar(x, 6f));
     };
+  }
+
+  /**
+   * {@code value} as a 0-d array PyTorch allocated itself, for the operand of mul, div or maximum in a graph that
+   * is differentiated. DJL 0.35.1 turns {@code x.div(6f)} into a tensor over a Java direct buffer and closes it
+   * at once, yet autograd keeps that tensor for the backward pass: once the garbage collector has freed the
+   * buffer, backward reads whatever lies there (infinite, NaN or 1e24 gradients, depending on GC timing).
+   */
+  public static NDArray scalar(NDArray like, float value) {
+    return like.getManager().full(new Shape(), value, like.getDataType());
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.supernet.Supernet;
 import java.util.List;
@@ -22,6 +23,9 @@ import java.util.Random;
  * its own pixels rather than over the batch.
  */
 public final class NtkConditionNumber {
+
+  /** κ of a kernel singular to the precision of float gradients (2²⁴); see {@link #conditionNumber}. */
+  public static final double SINGULAR = 0x1p24;
 
   private final SearchSpace space;
   private final Batches images;
@@ -45,22 +49,32 @@ public final class NtkConditionNumber {
     this.manager = manager;
   }
 
-  /** Mean κ over the repeats, each with fresh weights and images drawn from {@code seed}. */
+  /** Mean κ over the repeats, each with fresh weights and images drawn from {@code seed}; 1 to {@link #SINGULAR}. */
   public double of(Architecture arch, long seed) {
     space.validate(arch);
     double sum = 0;
     for (int r = 0; r < repeats; r++) {
-      sum += conditionNumber(gram(arch, seed * 1_000_003L + r));
+      double[][] kernel = gram(arch, seed * 1_000_003L + r);
+      if (!finite(kernel)) {
+        throw new IllegalStateException("the NTK of " + ArchitectureFormat.key(space, arch) + " (seed " + seed
+            + ") has non-finite entries: its gradients overflowed or were NaN, so κ is undefined");
+      }
+      sum += conditionNumber(kernel);
     }
     return sum / repeats;
   }
 
-  /** λmax/λmin; infinite when the kernel is singular to working precision. */
+  /**
+   * λmax/λmin, at most {@link #SINGULAR}. The kernel is summed in double from float gradients, which carry a
+   * relative error of 2⁻²⁴: an eigenvalue below λmax·2⁻²⁴ (even zero or negative by round-off, as duplicate
+   * images or all-zero gradients give) cannot be told from zero. Such a kernel is singular as far as we can tell
+   * and gets the largest κ we can resolve: the worst value of a minimised objective, yet finite for the surrogates.
+   */
   static double conditionNumber(double[][] kernel) {
     double[] eigen = SymmetricEigenvalues.of(kernel);
     double min = eigen[0];
     double max = eigen[eigen.length - 1];
-    return min <= max * 1e-15 ? Double.POSITIVE_INFINITY : max / min;
+    return max <= 0 || min <= max / SINGULAR ? SINGULAR : max / min;
   }
 
   /** The NTK of one initialisation; gradient blocks that are all zero (unused weights) are kept as null. */
@@ -90,6 +104,17 @@ public final class NtkConditionNumber {
       }
     }
     return kernel;
+  }
+
+  private static boolean finite(double[][] kernel) {
+    for (double[] row : kernel) {
+      for (double v : row) {
+        if (!Double.isFinite(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static boolean allZero(float[] values) {

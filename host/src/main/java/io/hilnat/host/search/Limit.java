@@ -10,6 +10,10 @@ public record Limit(Objective objective, double max) {
       throw new IllegalArgumentException("constraint '" + text + "' should look like latency@DEVICE<=20 or madds<=5");
     }
     Objective objective = Objective.parse(text.substring(0, at), defaultDevice);
+    if (objective.kind() == Objective.Kind.REGIONS) {
+      // stored negated, so an upper bound here would be a lower bound on the count: say so rather than guess
+      throw new IllegalArgumentException("constraint '" + text + "': regions is maximised and takes no upper bound");
+    }
     double shown;
     try {
       shown = Double.parseDouble(text.substring(at + 2).trim());

@@ -4,15 +4,21 @@ import java.util.Locale;
 
 /**
  * Something the search minimises, named as on the command line: {@code error}, {@code madds},
- * {@code params}, {@code latency@DEVICE} or {@code energy@DEVICE} (DEVICE is an agent's device id; a bare
- * {@code latency} means the first agent's).
+ * {@code params}, {@code ntk}, {@code regions}, {@code latency@DEVICE} or {@code energy@DEVICE} (DEVICE is an
+ * agent's device id; a bare {@code latency} means the first agent's).
+ *
+ * <p>The two TE-NAS proxies describe a subnet at initialisation, before any training: {@code ntk} is the
+ * condition number of its neural tangent kernel, stored as is (lower: easier to train); {@code regions} is its
+ * linear-region count, stored <em>negated</em> so that minimising it maximises expressivity. The run store and
+ * {@code evaluations.csv} keep the negated count; {@link #display} turns it back into the count for reports.
  */
 public record Objective(Kind kind, String device) {
 
   /** The kinds of objective; the first three need no device. */
   public enum Kind {
     ERROR("top-1 error", "%"), MADDS("MAdds", "M"), PARAMS("parameters", "M"),
-    LATENCY("latency p50", "ms"), ENERGY("energy per inference", "mJ");
+    LATENCY("latency p50", "ms"), ENERGY("energy per inference", "mJ"),
+    NTK("NTK condition number at init", "lower is better"), REGIONS("linear regions at init", "count, higher is better");
 
     final String label;
     final String unit;
@@ -37,7 +43,7 @@ public record Objective(Kind kind, String device) {
       kind = Kind.valueOf(parts[0].toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown objective '" + text
-          + "': use error, madds, params, latency[@DEVICE] or energy[@DEVICE]");
+          + "': use error, madds, params, ntk, regions, latency[@DEVICE] or energy[@DEVICE]");
     }
     boolean onDevice = kind == Kind.LATENCY || kind == Kind.ENERGY;
     if (!onDevice && parts.length > 1) {
@@ -55,9 +61,17 @@ public record Objective(Kind kind, String device) {
     return device == null ? base : base + "@" + device;
   }
 
-  /** Measured on hardware or by the supernet, hence worth a surrogate; MAdds and parameters are counted exactly. */
+  /**
+   * Measured on hardware, by the supernet or by a proxy's backward passes, hence worth a surrogate inside the
+   * evolutionary search; MAdds and parameters are cheap enough to count exactly for every candidate.
+   */
   public boolean expensive() {
-    return kind == Kind.ERROR || kind == Kind.LATENCY || kind == Kind.ENERGY;
+    return kind != Kind.MADDS && kind != Kind.PARAMS;
+  }
+
+  /** A TE-NAS proxy: {@code ntk} or {@code regions}. */
+  public boolean proxy() {
+    return kind == Kind.NTK || kind == Kind.REGIONS;
   }
 
   /** Axis label: "top-1 error (%)". */
@@ -65,7 +79,7 @@ public record Objective(Kind kind, String device) {
     return kind.label + (device == null ? "" : " on " + device) + " (" + kind.unit + ")";
   }
 
-  /** Stored values are fractions, counts and milliseconds; reports show %, millions and ms. */
+  /** Stored values are fractions, counts, milliseconds and negated region counts; reports show %, millions, ms and counts. */
   public double display(double value) {
     switch (kind) {
       case ERROR:
@@ -73,6 +87,8 @@ public record Objective(Kind kind, String device) {
       case MADDS:
       case PARAMS:
         return value / 1e6;
+      case REGIONS:
+        return -value;
       default:
         return value;
     }

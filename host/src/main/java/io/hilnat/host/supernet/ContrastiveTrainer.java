@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Augmentation;
 import io.hilnat.host.data.BatchLoader;
+import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ public final class ContrastiveTrainer implements Trainer {
   private NDArray project(NDArray features) {
     long f = features.getShape().get(1);
     NDArray hidden = features.matMul(hiddenWeight.get(new NDIndex(":, :" + f)).transpose()).add(hiddenBias);
-    return hidden.maximum(0f).matMul(outputWeight.transpose());
+    return ai.djl.nn.Activation.relu(hidden).matMul(outputWeight.transpose());
   }
 
   /**
@@ -104,7 +105,7 @@ public final class ContrastiveTrainer implements Trainer {
     z = z.div(z.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
     NDManager m = z.getManager();
     NDArray self = m.eye(2 * n).mul(1e9f);
-    NDArray logProbs = z.matMul(z.transpose()).div((float) temperature).sub(self).logSoftmax(1);
+    NDArray logProbs = z.matMul(z.transpose()).div(DjlForward.scalar(z, (float) temperature)).sub(self).logSoftmax(1);
     int[] positive = new int[2 * n];
     for (int i = 0; i < 2 * n; i++) {
       positive[i] = (i + n) % (2 * n);

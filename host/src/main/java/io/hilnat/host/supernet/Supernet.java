@@ -111,7 +111,7 @@ public final class Supernet implements AutoCloseable {
       // our own mask: DJL 0.35's dropout on PyTorch gave NaN and huge gradients now and then
       float keep = (float) (1 - head.dropout());
       NDArray mask = h.getManager().randomUniform(0f, 1f, h.getShape()).lt(keep).toType(h.getDataType(), false);
-      h = h.mul(mask).div(keep);
+      h = h.mul(mask).div(DjlForward.scalar(h, keep));
     }
     return h.matMul(classifierWeight.get(new NDIndex(":, :" + features)).transpose()).add(classifierBias);
   }
@@ -139,7 +139,7 @@ public final class Supernet implements AutoCloseable {
     h = DjlForward.activate(head.activation(), finalExpandBn.forward(
         finalExpand.forward(h, SearchSpace.scaledChannels(head.expandChannels(), w)), training));
     long spatial = h.getShape().get(2) * h.getShape().get(3);
-    h = h.sum(new int[] {2, 3}, true).div(spatial);
+    h = h.sum(new int[] {2, 3}, true).div(DjlForward.scalar(h, spatial));
     int features = SearchSpace.scaledChannels(head.featureChannels(), w);
     h = DjlForward.activate(head.activation(), featureMix.forward(h, features));
     h = h.reshape(h.getShape().get(0), features);

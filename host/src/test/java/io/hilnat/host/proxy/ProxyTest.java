@@ -13,6 +13,7 @@ import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
 import io.hilnat.host.net.NetworkDescription;
 import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.Supernet;
@@ -21,6 +22,8 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,10 @@ class ProxyTest {
     assertArrayEquals(new double[] {1, 2, 4}, SymmetricEigenvalues.of(a), 1e-12);
     assertArrayEquals(new double[] {-1, 3}, SymmetricEigenvalues.of(new double[][] {{1, 2}, {2, 1}}), 1e-12);
     assertEquals(4.0, NtkConditionNumber.conditionNumber(a), 1e-9);
+    assertEquals(1e6, NtkConditionNumber.conditionNumber(new double[][] {{1, 0}, {0, 1e-6}}), 1e-3);
+    // singular within the float gradients' precision (rank 1, all zero): the worst κ, finite for the surrogates
+    assertEquals(NtkConditionNumber.SINGULAR, NtkConditionNumber.conditionNumber(new double[][] {{1, 1}, {1, 1}}));
+    assertEquals(NtkConditionNumber.SINGULAR, NtkConditionNumber.conditionNumber(new double[2][2]));
   }
 
   @Test
@@ -71,6 +78,33 @@ class ProxyTest {
     System.out.printf("kappa(smallest) = %.4g in %d ms%n", kappa, (System.nanoTime() - start) / 1_000_000);
     assertTrue(kappa >= 1 && Double.isFinite(kappa), "kappa " + kappa);
     assertEquals(kappa, ntk.of(smallest, 3), 1e-9 * kappa);
+  }
+
+  @Test
+  void conditionNumberStaysFiniteAndRepeatableWhileTheGarbageCollectorRuns() throws Exception {
+    // this subnet's κ was NaN or infinite in most fresh JVMs: backward read scalar operands (the 6 of h-swish, a
+    // pooling divisor) whose Java buffers the collector had already freed; a collector running throughout
+    // made that happen on nearly every call
+    SearchSpace tiny = SearchSpaceLoader.load("tiny-mbv3");
+    Architecture arch = ArchitectureFormat.parse(tiny, "0,1,9,0,0,8,9,8,6,0,0,4,3,0");
+    NtkConditionNumber ntk = new NtkConditionNumber(tiny, images, 32, 1, manager);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread collector = new Thread(() -> {
+      while (!stop.get()) {
+        System.gc();
+        LockSupport.parkNanos(5_000_000);
+      }
+    });
+    collector.start();
+    try {
+      double first = ntk.of(arch, 1);
+      double second = ntk.of(arch, 1);
+      assertTrue(first >= 1 && Double.isFinite(first), "kappa " + first);
+      assertEquals(first, second, 1e-9 * first);
+    } finally {
+      stop.set(true);
+      collector.join();
+    }
   }
 
   @Test
