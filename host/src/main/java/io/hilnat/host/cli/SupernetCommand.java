@@ -63,7 +63,7 @@ public final class SupernetCommand implements Runnable {
 
     @Option(names = "--sort-channels-every", defaultValue = "0", description = {
         "sort each layer's expanded channels by importance every N steps, so small expand ratios keep the",
-        "most important ones (OFA; 0: never; default ${DEFAULT-VALUE})"})
+        "most important ones (OFA; supervised training only; 0: never; default ${DEFAULT-VALUE})"})
     int sortChannelsEvery;
 
     @Option(names = "--checkpoint-every", defaultValue = "200", description = "steps between checkpoints")

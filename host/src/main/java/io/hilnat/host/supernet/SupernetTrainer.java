@@ -25,7 +25,10 @@ public final class SupernetTrainer implements Trainer {
 
   /**
    * Hyper-parameters of the sandwich training. {@code sortChannelsEvery}: sort the middle channels by
-   * importance before every such step (0: never; see {@link #sortChannels()}).
+   * importance before every such step (0: never; see {@link #sortChannels()}). Off by default: OFA sorts when
+   * a shrinking phase first trains smaller expand ratios, but the sandwich rule trains them from the first
+   * step, and on tiny-mbv3 (150 steps) sorting every 25 or once at step 75 left the smallest subnet's
+   * top-1 within run-to-run noise (69.5 % unsorted; 68.6 %, 69.8 %).
    */
   public record Config(int batchSize, double learningRate, double momentum, double weightDecay,
       int randomSubnets, double labelSmoothing, int warmupSteps, long seed, int sortChannelsEvery) {
