@@ -190,17 +190,17 @@ public final class SearchJob {
     Optional<Map.Entry<Integer, String>> last = store.lastAdaptation();
     if (last.isPresent()) {
       log.printf("supernet from %s (after iteration %d)%n", last.get().getValue(), last.get().getKey());
-      return SupernetCheckpoint.load(run.resolve(last.get().getValue()), manager);
+      return SupernetCheckpoint.load(run.resolve(last.get().getValue()), space, manager);
     }
     if (options.supernet() != null) {
       log.printf("supernet from %s%n", options.supernet());
-      return SupernetCheckpoint.load(Path.of(options.supernet()), manager);
+      return SupernetCheckpoint.load(Path.of(options.supernet()), space, manager);
     }
     Path warmup = run.resolve("supernet").resolve("warmup");
     Supernet net;
     long done = 0;
     if (Files.isRegularFile(warmup.resolve("supernet.json"))) {
-      net = SupernetCheckpoint.load(warmup, manager);
+      net = SupernetCheckpoint.load(warmup, space, manager);
       done = SupernetCheckpoint.metadata(warmup).get("steps").asLong();
     } else {
       net = new Supernet(space, data.trainSet().channels(), data.trainSet().classes(), manager, options.seed());

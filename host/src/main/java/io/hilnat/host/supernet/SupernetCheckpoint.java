@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,9 +47,20 @@ public final class SupernetCheckpoint {
 
   /** The supernet saved in {@code dir}, in a sub-manager of {@code manager}. */
   public static Supernet load(Path dir, NDManager manager) throws IOException {
+    return load(dir, SearchSpaceLoader.load(metadata(dir).get("space").asText()), manager);
+  }
+
+  /**
+   * The supernet of {@code space} saved in {@code dir}: the checkpoint keeps only the space's name, which finds
+   * a built-in space but not one read from a file.
+   */
+  public static Supernet load(Path dir, SearchSpace space, NDManager manager) throws IOException {
     JsonNode meta = metadata(dir);
-    Supernet net = new Supernet(SearchSpaceLoader.load(meta.get("space").asText()), meta.get("input_channels").asInt(),
-        meta.get("classes").asInt(), manager, 0);
+    if (!space.name().equals(meta.get("space").asText())) {
+      throw new IOException(dir + " holds a supernet of space '" + meta.get("space").asText() + "', not '"
+          + space.name() + "'");
+    }
+    Supernet net = new Supernet(space, meta.get("input_channels").asInt(), meta.get("classes").asInt(), manager, 0);
     net.load(dir.resolve("supernet.bin.gz"));
     return net;
   }

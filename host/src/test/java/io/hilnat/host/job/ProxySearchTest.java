@@ -1,0 +1,59 @@
+package io.hilnat.host.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hilnat.host.search.RunStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short real search (micro space, Fashion-MNIST, warmed-up supernet, local agent) that minimises error and
+ * the NTK condition number: every subnet it evaluates gets a κ in the store, the surrogate search models κ,
+ * the report shows it, and running the finished search again repeats nothing.
+ */
+class ProxySearchTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void searchWithNtkAsAnObjectiveStoresItForEverySubnetItEvaluates() throws Exception {
+    Path run = dir.resolve("run");
+    SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 16,
+        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, 200, 32, 5, 1, false, 1.0, null, 1);
+    StringWriter log = new StringWriter();
+    new SearchJob(run, new PrintWriter(log, true)).execute(options);
+
+    List<RunStore.Row> rows;
+    try (RunStore store = RunStore.open(run)) {
+      rows = store.rows();
+      int evaluated = 0;
+      for (int it = 0; it <= 1; it++) {
+        for (RunStore.Candidate c : store.planned(it)) {
+          List<RunStore.Row> ntk = rows.stream().filter(r -> r.iteration() == c.iteration()
+              && r.archKey().equals(c.archKey()) && r.measurement().objective().equals("ntk")).toList();
+          assertEquals(1, ntk.size(), c + " has one NTK condition number");
+          double kappa = ntk.get(0).measurement().value();
+          assertTrue(kappa >= 1 && Double.isFinite(kappa), c + ": kappa " + kappa);
+          assertEquals("proxy@init", ntk.get(0).measurement().source());
+          evaluated++;
+        }
+      }
+      assertEquals(6 + 3, evaluated, log.toString());
+      assertTrue(store.surrogates().stream().anyMatch(s -> s.iteration() == 1 && s.objective().equals("ntk")),
+          "iteration 1 searched a surrogate of kappa");
+    }
+    assertTrue(Files.readString(run.resolve("pareto.csv")).startsWith("arch_key,error,ntk,"));
+    assertTrue(Files.readString(run.resolve("report.md")).contains("NTK condition number"));
+
+    new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(null);
+    try (RunStore store = RunStore.open(run)) {
+      assertEquals(rows, store.rows(), "a finished search run again evaluates nothing twice");
+    }
+  }
+}
