@@ -18,11 +18,9 @@ import io.hilnat.host.supernet.SupernetCheckpoint;
 import io.hilnat.host.supernet.SupernetTrainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Does accuracy with inherited weights, which the search ranks subnets by, rank them as fine-tuning does?
@@ -94,12 +92,7 @@ public final class FineTuneRankBench {
     if (count < 2) {
       throw new IllegalArgumentException("need at least 2 subnets (smallest and largest), got " + count);
     }
-    Set<Architecture> archs = new LinkedHashSet<>(List.of(space.smallest(), space.largest()));
-    Random random = new Random(seed);
-    while (archs.size() < count) {
-      archs.add(space.sample(random));
-    }
-    return List.copyOf(archs);
+    return space.distinctSamples(count, new Random(seed), List.of(space.smallest(), space.largest()));
   }
 
   private static ImageSet randomSubset(ImageSet set, int count, long seed) {

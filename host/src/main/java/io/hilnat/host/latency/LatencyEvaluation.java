@@ -50,8 +50,8 @@ public final class LatencyEvaluation {
           .filter(k -> !table.containsKey(k)).count() + " of the space's " + blocks.size() + " blocks: run ./hilnat lut"
           + " build --space " + space.name() + " first");
     }
-    List<Architecture> fitArchs = sample(space, fit, seed);
-    List<Architecture> testArchs = sample(space, test, seed + 7919);
+    List<Architecture> fitArchs = space.distinctSamples(fit, new Random(seed), List.of());
+    List<Architecture> testArchs = space.distinctSamples(test, new Random(seed + 7919), List.of());
     List<Architecture> all = new ArrayList<>(fitArchs);
     all.addAll(testArchs);
     double[] measured = measure(space, builder, store, device, agent, all, inputChannels, classes, template, passes);
@@ -114,16 +114,6 @@ public final class LatencyEvaluation {
   public static ObjectNode toJson(ObjectMapper mapper, Score s) {
     return mapper.createObjectNode().put("predictor", s.predictor()).put("rmse_ms", s.rmseMs())
         .put("within_5_percent", s.within5()).put("within_10_percent", s.within10()).put("kendall_tau", s.tau());
-  }
-
-  private static List<Architecture> sample(SearchSpace space, int n, long seed) {
-    Map<String, Architecture> out = new LinkedHashMap<>();
-    Random random = new Random(seed);
-    while (out.size() < n) {
-      Architecture a = space.sample(random);
-      out.putIfAbsent(ArchitectureFormat.key(space, a), a);
-    }
-    return new ArrayList<>(out.values());
   }
 
   /** Measures the subnets the store lacks, then {@code passes − 1} more passes keeping each one's fastest p50. */

@@ -63,7 +63,7 @@ public final class DjlForward {
       NDArray pooled = globalMean(x).reshape(x.getShape().get(0), se.channels());
       NDArray w1 = m.create(se.reduceWeight(), new Shape(se.reducedChannels(), se.channels()));
       NDArray w2 = m.create(se.expandWeight(), new Shape(se.channels(), se.reducedChannels()));
-      NDArray hidden = pooled.matMul(w1.transpose()).add(m.create(se.reduceBias())).maximum(0f);
+      NDArray hidden = activate(Activation.Kind.RELU, pooled.matMul(w1.transpose()).add(m.create(se.reduceBias())));
       NDArray gate = activate(Activation.Kind.HSIGMOID, hidden.matMul(w2.transpose()).add(m.create(se.expandBias())));
       return x.mul(gate.reshape(x.getShape().get(0), se.channels(), 1, 1));
     } else if (node instanceof Residual r) {

@@ -184,6 +184,15 @@ public record SearchSpace(
   // ---- sampling -------------------------------------------------------------------------------
 
   /** Uniform over resolution, width, each stage's depth and each active layer's kernel and expand. */
+  /** {@code count} distinct subnets: {@code first} in its order, then random ones drawn from {@code random}. */
+  public List<Architecture> distinctSamples(int count, Random random, List<Architecture> first) {
+    java.util.Set<Architecture> archs = new java.util.LinkedHashSet<>(first);
+    while (archs.size() < count) {
+      archs.add(sample(random));
+    }
+    return List.copyOf(archs);
+  }
+
   public Architecture sample(Random random) {
     List<List<Layer>> stageLayers = new ArrayList<>();
     for (int s = 0; s < stages.size(); s++) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Augmentation;
 import io.hilnat.host.data.BatchLoader;
+import io.hilnat.host.net.Activation;
 import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
@@ -92,7 +93,7 @@ public final class ContrastiveTrainer implements Trainer {
   private NDArray project(NDArray features) {
     long f = features.getShape().get(1);
     NDArray hidden = features.matMul(hiddenWeight.get(new NDIndex(":, :" + f)).transpose()).add(hiddenBias);
-    return ai.djl.nn.Activation.relu(hidden).matMul(outputWeight.transpose());
+    return DjlForward.activate(Activation.Kind.RELU, hidden).matMul(outputWeight.transpose());
   }
 
   /**
