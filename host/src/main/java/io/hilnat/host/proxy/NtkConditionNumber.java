@@ -2,7 +2,9 @@ package io.hilnat.host.proxy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.space.Architecture;
@@ -17,10 +19,10 @@ import java.util.Random;
  * G·Gᵀ of a subnet at initialisation, G holding one row of parameter gradients per image. Lower κ means
  * gradient descent converges faster, so the subnet is easier to train.
  *
- * <p>Each image goes forward alone, in train mode, and its summed logits backward: TE-NAS forwards the
- * batch once and back-propagates each image on the kept graph, but with DJL 0.35 on PyTorch a second
- * backward on a kept graph gave NaN gradients now and then. So batch norms here normalise each image over
- * its own pixels rather than over the batch.
+ * <p>As in TE-NAS, the batch goes forward once, in train mode (batch norms normalise over the batch), and each
+ * image's summed logits go backward on the kept graph. Forwarding images one at a time instead (an earlier
+ * workaround) made every batch norm normalise one image over its own pixels, which at the last stages' 1×1 or
+ * 2×2 feature maps erases the features: κ then hardly depended on the layers.
  */
 public final class NtkConditionNumber {
 
@@ -81,14 +83,18 @@ public final class NtkConditionNumber {
   private double[][] gram(Architecture arch, long seed) {
     float[][][] rows = new float[batch][][];
     try (NDManager scope = manager.newSubManager();
-        Supernet net = new Supernet(space, images.set().channels(), images.set().classes(), scope, seed)) {
+        Supernet net = new Supernet(space, images.set().channels(), images.set().classes(), scope, seed);
+        GradientCollector collector = scope.getEngine().newGradientCollector()) {
       List<NDArray> parameters = net.parameters();
       int[] order = images.shuffled(new Random(seed));
+      NDArray logits = net.forward(arch, images.images(scope, order, 0, batch, arch.resolution(), null), true);
       for (int i = 0; i < batch; i++) {
-        try (NDScope sample = new NDScope(); NDManager m = scope.newSubManager();
-            GradientCollector collector = m.getEngine().newGradientCollector()) {
+        try (NDManager m = scope.newSubManager()) {
           net.zeroGradients();
-          collector.backward(net.forward(arch, images.images(m, order, i, 1, arch.resolution(), null), true).sum());
+          NDArray selectRow = m.zeros(logits.getShape());
+          selectRow.set(new NDIndex(i), 1f);
+          // DJL's GradientCollector frees the graph after one backward; TE-NAS needs it kept for the next image
+          JniUtils.backward((PtNDArray) logits, (PtNDArray) selectRow, true, false);
           rows[i] = new float[parameters.size()][];
           for (int k = 0; k < parameters.size(); k++) {
             float[] g = parameters.get(k).getGradient().toFloatArray();

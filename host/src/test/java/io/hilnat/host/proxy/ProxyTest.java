@@ -108,6 +108,19 @@ class ProxyTest {
   }
 
   @Test
+  void conditionNumberDependsOnTheLayersNotOnlyOnResolutionAndWidth() {
+    // images forwarded one at a time made every batch norm normalise a single image over its pixels, which
+    // erased the last stages' features: κ was ≈381 for every tiny-mbv3 subnet at 24 px and width 1.0
+    SearchSpace tiny = SearchSpaceLoader.load("tiny-mbv3");
+    NtkConditionNumber ntk = new NtkConditionNumber(tiny, images, 16, 1, manager);
+    double shallow = ntk.of(new Architecture(24, 1.0, tiny.smallest().stages()), 2);
+    double deep = ntk.of(new Architecture(24, 1.0, tiny.largest().stages()), 2);
+    System.out.printf("kappa at 24 px, width 1.0: smallest layers %.4g, largest layers %.4g%n", shallow, deep);
+    assertTrue(Math.abs(Math.log(deep / shallow)) > Math.log(1.1),
+        "κ of the smallest and largest layers differ by less than 10 %: " + shallow + " vs " + deep);
+  }
+
+  @Test
   void regionsAlongASegmentAreCountedAndPatternsAreDeterministic() {
     LinearRegions regions = new LinearRegions(SPACE, 1, 10, 60, 1.0, 1, manager);
     long start = System.nanoTime();
