@@ -87,9 +87,7 @@ public final class SearchHypervolumeBench {
         long start = System.nanoTime();
         try (RunStore store = RunStore.open(work.resolve("nat-proxy-seeded"))) {
           new NatSearch(space, store, cache.evaluators(), null, settings, line -> progress.println("seeded: " + line))
-              .withSeeder((pool, n) -> proxies.score(pool, 7).stream()
-                  .sorted(java.util.Comparator.comparingDouble(Proxies.Score::rankSum)).limit(n)
-                  .map(Proxies.Score::arch).toList(), 100).run();
+              .withSeeder((pool, n) -> proxies.best(pool, n, 7), 100).run();
           seeded = Archives.vectors(store.archive(iterations), objectives);
         }
         proxyMillis = (System.nanoTime() - start) / 1_000_000;

@@ -98,6 +98,11 @@ public final class SearchCommand implements Callable<Integer> {
       + "competes as a latency surrogate, corrected on the search's measurements every iteration")
   String lut;
 
+  @Option(names = "--proxy-pool", defaultValue = "0", description = "seed the initial archive with the TE-NAS "
+      + "proxies' best (rank sum of NTK condition number and linear regions) of so many random subnets; 0: at random "
+      + "(default ${DEFAULT-VALUE})")
+  int proxyPool;
+
   @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
 
@@ -108,6 +113,10 @@ public final class SearchCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     if (!ssl && share(labels) < 1) {
       throw new IllegalArgumentException("--labels " + labels + " needs --ssl: a supervised search trains on every label");
+    }
+    if (proxyPool < 0) {
+      throw new IllegalArgumentException("--proxy-pool must be 0 (no seeding) or a number of random subnets, not "
+          + proxyPool);
     }
     if (resume != null) {
       Path report = new SearchJob(resume, log).execute(null);
@@ -127,7 +136,7 @@ public final class SearchCommand implements Callable<Integer> {
     }
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, batch, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
-        calibrationImages, runs, export, ssl, share(labels), lut, seed);
+        calibrationImages, runs, export, ssl, share(labels), lut, proxyPool, seed);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

@@ -19,6 +19,7 @@ import io.hilnat.host.search.Objective;
 import io.hilnat.host.search.ProxyEvaluator;
 import io.hilnat.host.proxy.LinearRegions;
 import io.hilnat.host.proxy.NtkConditionNumber;
+import io.hilnat.host.proxy.Proxies;
 import io.hilnat.host.search.RunStore;
 import io.hilnat.host.search.StructureEvaluator;
 import io.hilnat.host.search.AccuracyEvaluator;
@@ -56,6 +57,9 @@ import java.util.Optional;
 public final class SearchJob {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int NTK_IMAGES = 16;
+  private static final int REGION_INPUTS = 400;
+  private static final double REGION_SEGMENT = 0.005;
   private final Path run;
   private final PrintWriter log;
 
@@ -82,21 +86,27 @@ public final class SearchJob {
       try (NDManager manager = NDManager.newBaseManager()) {
         List<FleetEntry> entries = new ArrayList<>();
         options.agents().forEach(a -> entries.add(FleetEntry.parse(a)));
-        if (entries.isEmpty()) {
+        boolean measured = options.objectives().stream().anyMatch(Objective::onDevice)
+            || options.constraints().stream().anyMatch(Objective::onDevice);
+        if (entries.isEmpty() && measured) {
           LocalAgent local = LocalAgent.start(run.resolve("agent-cache"));
           localAgents.add(local);
           entries.add(new FleetEntry(local.target(), null));
           log.printf("started a local agent on %s%n", local.target());
         }
-        fleet = Fleet.start(entries, Fleet.Settings.DEFAULT);
-        List<String> devices = fleet.agents().stream().filter(Fleet.AgentStatus::up)
-            .map(Fleet.AgentStatus::deviceKind).distinct().toList();
-        log.printf("fleet: %s%n", fleet.agents().stream().map(a -> a.target() + " (" + a.deviceKind()
-            + (a.up() ? "" : ", down") + ")").toList());
+        List<String> devices = List.of();
+        if (!entries.isEmpty()) {
+          fleet = Fleet.start(entries, Fleet.Settings.DEFAULT);
+          devices = fleet.agents().stream().filter(Fleet.AgentStatus::up)
+              .map(Fleet.AgentStatus::deviceKind).distinct().toList();
+          log.printf("fleet: %s%n", fleet.agents().stream().map(a -> a.target() + " (" + a.deviceKind()
+              + (a.up() ? "" : ", down") + ")").toList());
+        }
+        String defaultDevice = devices.isEmpty() ? null : devices.get(0);
         List<Objective> objectives = new ArrayList<>();
-        options.objectives().forEach(o -> objectives.add(Objective.parse(o, devices.get(0))));
+        options.objectives().forEach(o -> objectives.add(Objective.parse(o, defaultDevice)));
         List<Limit> limits = new ArrayList<>();
-        options.constraints().forEach(c -> limits.add(Limit.parse(c, devices.get(0))));
+        options.constraints().forEach(c -> limits.add(Limit.parse(c, defaultDevice)));
         for (Objective o : objectives) {
           if (o.device() != null && !devices.contains(o.device())) {
             throw new IllegalArgumentException("objective " + o.name() + ": no live agent of device kind '" + o.device()
@@ -117,14 +127,16 @@ public final class SearchJob {
         List<Objective> counted = new ArrayList<>(objectives); // a limit on MAdds needs them counted too
         limits.forEach(l -> counted.add(l.objective()));
         evaluators.add(new StructureEvaluator(space, trainSet.channels(), trainSet.classes(), counted));
+        Proxies proxies = proxies(space, data, manager);
         if (objectives.stream().anyMatch(Objective::proxy)) {
-          evaluators.add(new TimedEvaluator(proxies(objectives, space, data, options.seed(), manager), metrics, "proxy"));
+          evaluators.add(new TimedEvaluator(new ProxyEvaluator(objectives, proxies.ntk(), proxies.regions(),
+              options.seed(), JSON.createObjectNode().put("ntk_images", NTK_IMAGES).put("region_inputs", REGION_INPUTS)
+                  .put("segment", REGION_SEGMENT).put("seed", options.seed()).toString()), metrics, "proxy"));
         }
         BenchmarkRequest request = BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5)
             .setWarmupMinSeconds(0.1).setRuns(options.benchmarkRuns()).setMinSeconds(0.3).build();
         for (String device : devices) {
-          boolean measured = objectives.stream().anyMatch(o -> device.equals(o.device()));
-          if (measured) {
+          if (objectives.stream().anyMatch(o -> device.equals(o.device()))) {
             boolean energy = objectives.stream().anyMatch(o -> o.kind() == Objective.Kind.ENERGY
                 && device.equals(o.device()));
             evaluators.add(new TimedEvaluator(new DeviceEvaluator(fleet, device, space, net::extract, request, energy),
@@ -143,6 +155,9 @@ public final class SearchJob {
           log.println(line);
           log.flush();
         });
+        if (options.proxyPool() > 0) {
+          search.withSeeder((pool, n) -> proxies.best(pool, n, options.seed()), options.proxyPool());
+        }
         if (options.latencyTables() != null) {
           try (LatencyStore tables = LatencyStore.open(Path.of(options.latencyTables()))) {
             for (Objective o : objectives) {
@@ -221,16 +236,10 @@ public final class SearchJob {
    * TE-NAS's proxies at a cost the search can afford for every real evaluation: one initialisation, an NTK of
    * 16 training images and 400 points on the regions' segment (a few tenths of a second a subnet here).
    */
-  private static ProxyEvaluator proxies(List<Objective> objectives, SearchSpace space, SearchData data, long seed,
-      NDManager manager) {
-    int ntkImages = 16;
-    int regionInputs = 400;
-    double segment = 0.005;
+  private static Proxies proxies(SearchSpace space, SearchData data, NDManager manager) {
     ImageSet set = data.trainSet();
-    return new ProxyEvaluator(objectives, new NtkConditionNumber(space, data.train(), ntkImages, 1, manager),
-        new LinearRegions(space, set.channels(), set.classes(), regionInputs, segment, 1, manager), seed,
-        JSON.createObjectNode().put("ntk_images", ntkImages).put("region_inputs", regionInputs)
-            .put("segment", segment).put("seed", seed).toString());
+    return new Proxies(space, new NtkConditionNumber(space, data.train(), NTK_IMAGES, 1, manager),
+        new LinearRegions(space, set.channels(), set.classes(), REGION_INPUTS, REGION_SEGMENT, 1, manager));
   }
 
   /** Supervised sandwich training with distillation, or contrastive training with no labels. */

@@ -11,8 +11,10 @@ import java.util.List;
  * @param ssl adapt the supernet with a contrastive loss and no labels; score subnets by k-NN on the labelled share
  * @param labels share of the training labels a self-supervised search may use (1.0 otherwise)
  * @param latencyTables a latency-table database ({@code lut build}) whose tables join the latency surrogates, or null
+ * @param proxyPool seed the initial archive with the TE-NAS proxies' best of so many random subnets; 0: at random
  */
 public record SearchOptions(String space, String data, String supernet, int warmupSteps, int batch,
     List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, int validationImages,
-    int calibrationImages, int benchmarkRuns, int exportTop, boolean ssl, double labels, String latencyTables, long seed) {}
+    int calibrationImages, int benchmarkRuns, int exportTop, boolean ssl, double labels, String latencyTables, int proxyPool,
+    long seed) {}

@@ -5,6 +5,7 @@ import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -25,6 +26,14 @@ public final class Proxies {
     this.space = space;
     this.ntk = ntk;
     this.regions = regions;
+  }
+
+  public NtkConditionNumber ntk() {
+    return ntk;
+  }
+
+  public LinearRegions regions() {
+    return regions;
   }
 
   /** Scores {@code archs} with the same seed for all, so they see the same images and inputs. */
@@ -52,6 +61,12 @@ public final class Proxies {
           ntkMillis[i], regionsMillis[i]));
     }
     return scores;
+  }
+
+  /** The {@code n} of {@code pool} with the lowest rank sum: TE-NAS's pick, e.g. to seed NAT's initial archive. */
+  public List<Architecture> best(List<Architecture> pool, int n, long seed) {
+    return score(pool, seed).stream().sorted(Comparator.comparingDouble(Score::rankSum)).limit(n).map(Score::arch)
+        .toList();
   }
 
   /** 1-based ascending ranks; tied values share the mean of their ranks. */

@@ -55,6 +55,12 @@ public record Objective(Kind kind, String device) {
     return new Objective(kind, onDevice ? (parts.length > 1 ? parts[1] : defaultDevice) : null);
   }
 
+  /** Whether an objective or constraint such as {@code latency@pixel-7<=20} is measured on a device. */
+  public static boolean onDevice(String text) {
+    String kind = text.trim().split("[@<]", 2)[0].trim();
+    return kind.equalsIgnoreCase("latency") || kind.equalsIgnoreCase("energy");
+  }
+
   /** The name used in the run store, CSV headers and the report. */
   public String name() {
     String base = kind.name().toLowerCase(Locale.ROOT);

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A short real search (micro space, Fashion-MNIST, warmed-up supernet, local agent) that minimises error and
- * the NTK condition number: every subnet it evaluates gets a κ in the store, the surrogate search models κ,
+ * A short real search (micro space, Fashion-MNIST, warmed-up supernet) that minimises error and
+ * the NTK condition number, its initial archive seeded by the proxies' best of 12 random subnets and no agent
+ * started (no objective is measured on a device): every subnet it evaluates gets a κ in the store, the surrogate search models κ,
  * the report shows it, and running the finished search again repeats nothing.
  */
 class ProxySearchTest {
@@ -25,7 +26,7 @@ class ProxySearchTest {
   void searchWithNtkAsAnObjectiveStoresItForEverySubnetItEvaluates() throws Exception {
     Path run = dir.resolve("run");
     SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 16,
-        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, 200, 32, 5, 1, false, 1.0, null, 1);
+        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, 200, 32, 5, 1, false, 1.0, null, 12, 1);
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
 
@@ -45,6 +46,10 @@ class ProxySearchTest {
         }
       }
       assertEquals(6 + 3, evaluated, log.toString());
+      assertTrue(store.planned(0).stream().allMatch(c -> c.origin().equals("initial (seeded)")),
+          "the initial archive is marked as the proxies' pick: " + store.planned(0));
+      assertTrue(log.toString().contains("the best of 12 random by the seeder"), log.toString());
+      assertTrue(!log.toString().contains("agent"), "no device objective, so no agent: " + log);
       assertTrue(store.surrogates().stream().anyMatch(s -> s.iteration() == 1 && s.objective().equals("ntk")),
           "iteration 1 searched a surrogate of kappa");
     }
