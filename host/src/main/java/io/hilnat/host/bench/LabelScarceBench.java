@@ -14,6 +14,7 @@ import io.hilnat.host.supernet.SupernetTrainer;
 import io.hilnat.host.supernet.SupernetTraining;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,16 +25,24 @@ import java.util.Locale;
  */
 public final class LabelScarceBench {
 
+  private static final String[] INITS = {"preserved", "random"};
+
   private LabelScarceBench() {}
 
-  public static ObjectNode run(Path supernetDir, String archText, List<Double> shares, int epochs, Path work,
+  /**
+   * For each label share and each of {@code seeds} seeds (a different labelled subset, training order and random
+   * initialisation), fine-tunes from the preserved weights and trains from random initialisation; rows per run
+   * and, per share and initialisation, the mean and standard deviation over the seeds.
+   */
+  public static ObjectNode run(Path supernetDir, String archText, List<Double> shares, int epochs, int seeds, Path work,
       PrintStream progress) throws Exception {
     String dataSpec = SupernetCheckpoint.metadata(supernetDir).get("data").asText();
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode report = mapper.createObjectNode().put("benchmark", "label-scarce").put("supernet", supernetDir.toString())
-        .put("data", dataSpec).put("epochs", epochs);
+        .put("data", dataSpec).put("epochs", epochs).put("seeds", seeds);
     Machine.describe(report.putObject("machine"));
     ArrayNode rows = report.putArray("results");
+    ArrayNode summary = report.putArray("summary");
     try (NDManager manager = NDManager.newBaseManager()) {
       Architecture arch;
       try (Supernet probe = SupernetCheckpoint.load(supernetDir, manager)) {
@@ -41,26 +50,40 @@ public final class LabelScarceBench {
         report.put("arch", ArchitectureFormat.key(probe.space(), arch));
       }
       for (double share : shares) {
-        SearchData data = SearchData.load(dataSpec, 1000, share, 1);
-        int labelled = data.labelled().set().count();
-        int steps = Math.max(20, epochs * labelled / 64);
-        for (boolean preserved : new boolean[] {true, false}) {
-          try (NDManager scope = manager.newSubManager()) {
-            Supernet net = preserved ? SupernetCheckpoint.load(supernetDir, scope)
-                : new Supernet(SupernetCheckpoint.load(supernetDir, scope).space(), data.trainSet().channels(),
-                    data.trainSet().classes(), scope, 99);
-            SupernetTrainer trainer = new SupernetTrainer(net, data.labelled(), new SupernetTrainer.Config(64, 0.05, 0.9,
-                3e-5, 0, 0.1, Math.max(1, steps / 20), 5), scope);
-            long start = System.nanoTime();
-            SupernetTraining.run(String.format(Locale.ROOT, "%.0f%% %s", 100 * share, preserved ? "preserved" : "random"),
-                net, trainer, random -> List.of(arch), work.resolve("ft"), dataSpec, 0, steps, Integer.MAX_VALUE);
-            double accuracy = new SubnetEvaluator(data.train(), 960, 200, scope).accuracy(net, arch, data.test());
-            rows.addObject().put("labels_share", share).put("labelled_images", labelled)
-                .put("init", preserved ? "preserved" : "random").put("steps", steps)
-                .put("test_top1_percent", 100 * accuracy).put("train_s", (System.nanoTime() - start) / 1e9);
-            progress.printf(Locale.ROOT, "%.0f%% labels, %s init: %.2f %% test top-1%n", 100 * share,
-                preserved ? "preserved" : "random", 100 * accuracy);
+        double[][] accuracies = new double[2][seeds];
+        for (int seed = 1; seed <= seeds; seed++) {
+          SearchData data = SearchData.load(dataSpec, 1000, share, seed);
+          int labelled = data.labelled().set().count();
+          int steps = Math.max(20, epochs * labelled / 64);
+          for (int init = 0; init < 2; init++) {
+            boolean preserved = init == 0;
+            try (NDManager scope = manager.newSubManager()) {
+              Supernet net = preserved ? SupernetCheckpoint.load(supernetDir, scope)
+                  : new Supernet(SupernetCheckpoint.load(supernetDir, scope).space(), data.trainSet().channels(),
+                      data.trainSet().classes(), scope, 98 + seed);
+              SupernetTrainer trainer = new SupernetTrainer(net, data.labelled(), new SupernetTrainer.Config(64, 0.05,
+                  0.9, 3e-5, 0, 0.1, Math.max(1, steps / 20), 4 + seed), scope);
+              long start = System.nanoTime();
+              String task = String.format(Locale.ROOT, "%.0f%% %s seed %d", 100 * share, INITS[init], seed);
+              SupernetTraining.run(task, net, trainer, random -> List.of(arch), work.resolve("ft"), dataSpec, 0, steps,
+                  Integer.MAX_VALUE);
+              double accuracy = 100 * new SubnetEvaluator(data.train(), 960, 200, scope).accuracy(net, arch, data.test());
+              accuracies[init][seed - 1] = accuracy;
+              rows.addObject().put("labels_share", share).put("labelled_images", labelled).put("init", INITS[init])
+                  .put("seed", seed).put("steps", steps).put("test_top1_percent", accuracy)
+                  .put("train_s", (System.nanoTime() - start) / 1e9);
+              progress.printf(Locale.ROOT, "%s: %.2f %% test top-1%n", task, accuracy);
+            }
           }
+        }
+        for (int init = 0; init < 2; init++) {
+          double mean = Arrays.stream(accuracies[init]).average().orElseThrow();
+          double variance = Arrays.stream(accuracies[init]).map(a -> (a - mean) * (a - mean)).sum()
+              / Math.max(1, seeds - 1);
+          summary.addObject().put("labels_share", share).put("init", INITS[init]).put("seeds", seeds)
+              .put("mean_test_top1_percent", mean).put("std_test_top1_percent", Math.sqrt(variance));
+          progress.printf(Locale.ROOT, "%.0f%% labels, %s init: %.2f ± %.2f %% over %d seeds%n", 100 * share,
+              INITS[init], mean, Math.sqrt(variance), seeds);
         }
       }
     }

@@ -104,12 +104,19 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--epochs", defaultValue = "10", description = "epochs over the labelled images (default ${DEFAULT-VALUE})")
     int epochs;
 
+    @Option(names = "--seeds", defaultValue = "1", description = "repeats, each with another labelled subset, order "
+        + "and random initialisation; mean and std over them (default ${DEFAULT-VALUE})")
+    int seeds;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+      if (seeds < 1) {
+        throw new IllegalArgumentException("--seeds must be at least 1, not " + seeds);
+      }
       var report = io.hilnat.host.bench.LabelScarceBench.run(supernet, arch,
-          labels.stream().map(SearchCommand::share).toList(), epochs, Files.createTempDirectory("hilnat-bench"),
+          labels.stream().map(SearchCommand::share).toList(), epochs, seeds, Files.createTempDirectory("hilnat-bench"),
           System.err);
       return print(spec, report);
     }
