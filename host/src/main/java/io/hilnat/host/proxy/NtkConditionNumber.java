@@ -2,6 +2,7 @@ package io.hilnat.host.proxy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -21,8 +22,8 @@ import java.util.Random;
  *
  * <p>As in TE-NAS, the batch goes forward once, in train mode (batch norms normalise over the batch), and each
  * image's summed logits go backward on the kept graph. Forwarding images one at a time instead (an earlier
- * workaround) made every batch norm normalise one image over its own pixels, which at the last stages' 1×1 or
- * 2×2 feature maps erases the features: κ then hardly depended on the layers.
+ * workaround) made every batch norm normalise one image over its own pixels, which at the last stages' few pixels
+ * (3×3 or 4×4 in tiny-mbv3) erases the features: κ then hardly depended on the layers.
  */
 public final class NtkConditionNumber {
 
@@ -84,12 +85,12 @@ public final class NtkConditionNumber {
     float[][][] rows = new float[batch][][];
     try (NDManager scope = manager.newSubManager();
         Supernet net = new Supernet(space, images.set().channels(), images.set().classes(), scope, seed);
-        GradientCollector collector = scope.getEngine().newGradientCollector()) {
+        GradientCollector recording = scope.getEngine().newGradientCollector()) { // autograd on while open
       List<NDArray> parameters = net.parameters();
       int[] order = images.shuffled(new Random(seed));
       NDArray logits = net.forward(arch, images.images(scope, order, 0, batch, arch.resolution(), null), true);
       for (int i = 0; i < batch; i++) {
-        try (NDManager m = scope.newSubManager()) {
+        try (NDScope sample = new NDScope(); NDManager m = scope.newSubManager()) { // the scope frees the gradient views
           net.zeroGradients();
           NDArray selectRow = m.zeros(logits.getShape());
           selectRow.set(new NDIndex(i), 1f);
