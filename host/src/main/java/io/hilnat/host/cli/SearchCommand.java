@@ -36,6 +36,10 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--warmup-steps", defaultValue = "300", description = "sandwich steps to warm a new supernet up (default ${DEFAULT-VALUE})")
   int warmupSteps;
 
+  @Option(names = "--warmup-minutes", defaultValue = "0", description = "warm the new supernet up for about so "
+      + "many minutes instead of --warmup-steps: the step count is sized from the pace of the first steps (default: off)")
+  double warmupMinutes;
+
   @Option(names = "--batch", defaultValue = "128", description = "training batch (default ${DEFAULT-VALUE})")
   int batch;
 
@@ -114,6 +118,10 @@ public final class SearchCommand implements Callable<Integer> {
     if (!ssl && share(labels) < 1) {
       throw new IllegalArgumentException("--labels " + labels + " needs --ssl: a supervised search trains on every label");
     }
+    if (warmupMinutes < 0) {
+      throw new IllegalArgumentException("--warmup-minutes must be 0 (use --warmup-steps) or a positive number of "
+          + "minutes, not " + warmupMinutes);
+    }
     if (proxyPool < 0) {
       throw new IllegalArgumentException("--proxy-pool must be 0 (no seeding) or a number of random subnets, not "
           + proxyPool);
@@ -134,7 +142,7 @@ public final class SearchCommand implements Callable<Integer> {
         fleet.add(e.declaredKind() == null ? e.target() : e.target() + " " + e.declaredKind());
       }
     }
-    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, batch, objectives, constraints, fleet,
+    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, batch, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
         calibrationImages, runs, export, ssl, share(labels), lut, proxyPool, seed);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",

@@ -47,6 +47,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
 
 /**
  * A NAT search run, wired: data split into train and validation, a supernet (given, or warmed up in the
@@ -57,6 +59,8 @@ import java.util.Optional;
 public final class SearchJob {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Run-store key of a time-budgeted warm-up's length in steps, fixed once its pace was measured. */
+  private static final String WARMUP_STEPS = "warmup_steps";
   private static final int NTK_IMAGES = 16;
   private static final int REGION_INPUTS = 400;
   private static final double REGION_SEGMENT = 0.005;
@@ -220,13 +224,35 @@ public final class SearchJob {
     } else {
       net = new Supernet(space, data.trainSet().channels(), data.trainSet().classes(), manager, options.seed());
     }
-    if (done < options.warmupSteps()) {
+    Function<Random, List<Architecture>> sandwich =
+        random -> List.of(space.largest(), space.smallest(), space.sample(random));
+    String kind = options.ssl() ? " without labels (contrastive)" : "";
+    if (options.warmupMinutes() > 0) {
+      Trainer trainer = trainer(net, data, options, 0.1, SupernetTraining.TIMING_STEPS, options.seed(), manager);
+      Optional<String> sized = store.meta(WARMUP_STEPS);
+      if (sized.isEmpty()) {
+        log.printf("warming up the supernet on %s%s for %.1f minutes: sandwich steps (largest, smallest, one random) "
+            + "of %d images, as many as the pace of the first %d allows%n", options.data(), kind,
+            options.warmupMinutes(), options.batch(), SupernetTraining.TIMING_STEPS);
+        log.flush();
+        long total = SupernetTraining.sizeToBudget("supernet warm-up", net, trainer, sandwich, warmup, options.data(),
+            done, options.warmupMinutes() * 60);
+        store.putMeta(WARMUP_STEPS, Long.toString(total));
+        done = SupernetCheckpoint.metadata(warmup).get("steps").asLong();
+        log.printf("warm-up sized to %d steps%n", total);
+        log.flush();
+        sized = Optional.of(Long.toString(total));
+      }
+      long total = Long.parseLong(sized.get());
+      if (done < total) {
+        SupernetTraining.run("supernet warm-up", net, trainer, sandwich, warmup, options.data(), done, total, 50);
+      }
+    } else if (done < options.warmupSteps()) {
       log.printf("warming up the supernet on %s%s: %d sandwich steps (largest, smallest, one random) of %d images%n",
-          options.data(), options.ssl() ? " without labels (contrastive)" : "", options.warmupSteps(), options.batch());
+          options.data(), kind, options.warmupSteps(), options.batch());
       log.flush();
       Trainer trainer = trainer(net, data, options, 0.1, Math.max(1, options.warmupSteps() / 20), options.seed(), manager);
-      SupernetTraining.run("supernet warm-up", net, trainer,
-          random -> List.of(space.largest(), space.smallest(), space.sample(random)), warmup, options.data(), done,
+      SupernetTraining.run("supernet warm-up", net, trainer, sandwich, warmup, options.data(), done,
           options.warmupSteps(), 50);
     }
     return net;

@@ -6,14 +6,17 @@ import java.util.List;
  * Everything that defines a search run; stored in the run's database so {@code --resume} continues
  * with exactly the settings it started with.
  *
- * @param supernet a trained supernet folder to start from, or null to train one for {@code warmupSteps}
+ * @param supernet a trained supernet folder to start from, or null to warm one up here
+ * @param warmupSteps sandwich steps of that warm-up, unless {@code warmupMinutes} is set
+ * @param warmupMinutes when above 0, the warm-up lasts about so many minutes: its length in steps is sized from the
+ *     pace of its first steps (and stored, so a resumed run keeps it)
  * @param agents agents as 'HOST:PORT [KIND]'; empty starts a local agent on 127.0.0.1
  * @param ssl adapt the supernet with a contrastive loss and no labels; score subnets by k-NN on the labelled share
  * @param labels share of the training labels a self-supervised search may use (1.0 otherwise)
  * @param latencyTables a latency-table database ({@code lut build}) whose tables join the latency surrogates, or null
  * @param proxyPool seed the initial archive with the TE-NAS proxies' best of so many random subnets; 0: at random
  */
-public record SearchOptions(String space, String data, String supernet, int warmupSteps, int batch,
+public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, int batch,
     List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, boolean ssl, double labels, String latencyTables, int proxyPool,

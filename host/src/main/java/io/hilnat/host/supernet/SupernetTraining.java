@@ -19,7 +19,36 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class SupernetTraining {
 
+  /** Steps a time-budgeted run takes to measure its pace: the first ten warm the JIT and allocator, twenty are timed. */
+  public static final int TIMING_STEPS = 30;
+  private static final int UNTIMED_STEPS = 10;
+
   private SupernetTraining() {}
+
+  /**
+   * Starts a run that should last about {@code seconds} of wall-clock time from now: trains steps
+   * {@code [done, done + TIMING_STEPS)}, times the last twenty, and returns the schedule length that fits the budget
+   * at that pace (at least the steps done). The trainer's linear warm-up must cover these steps, so the learning rates
+   * they used do not depend on the length chosen afterwards; continue with {@link #run} up to the length returned.
+   */
+  public static long sizeToBudget(String task, Supernet net, Trainer trainer,
+      Function<Random, List<Architecture>> subnets, Path dir, String data, long done, double seconds)
+      throws IOException {
+    long start = System.nanoTime();
+    long provisional = Long.MAX_VALUE / 4;
+    long warmed = run(task + " (pace)", net, trainer, subnets, dir, data, done, done + UNTIMED_STEPS, provisional,
+        Integer.MAX_VALUE);
+    long timedStart = System.nanoTime();
+    long timed = run(task + " (pace)", net, trainer, subnets, dir, data, warmed, done + TIMING_STEPS, provisional,
+        Integer.MAX_VALUE);
+    double secondsPerStep = (System.nanoTime() - timedStart) / 1e9 / Math.max(1, timed - warmed);
+    return stepsWithin(seconds - (System.nanoTime() - start) / 1e9, timed, secondsPerStep);
+  }
+
+  /** The steps done plus as many as {@code secondsLeft} holds at {@code secondsPerStep}. */
+  static long stepsWithin(double secondsLeft, long done, double secondsPerStep) {
+    return done + (long) Math.max(0, Math.floor(secondsLeft / secondsPerStep));
+  }
 
   /**
    * Trains from step {@code done} to {@code total}, checkpointing into {@code dir} every
@@ -28,12 +57,18 @@ public final class SupernetTraining {
   public static long run(String task, Supernet net, Trainer trainer,
       Function<Random, List<Architecture>> subnets, Path dir, String data, long done, long total,
       int checkpointEvery) throws IOException {
+    return run(task, net, trainer, subnets, dir, data, done, total, total, checkpointEvery);
+  }
+
+  /** As {@link #run} up to step {@code until}, the learning-rate schedule being {@code scheduleSteps} long. */
+  static long run(String task, Supernet net, Trainer trainer, Function<Random, List<Architecture>> subnets, Path dir,
+      String data, long done, long until, long scheduleSteps, int checkpointEvery) throws IOException {
     long start = System.nanoTime();
     long[] images = {0};
     long[] reached = {done};
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(until)
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).startsFrom(done, Duration.ZERO).build()) {
-      trainer.train(done, total - done, total, new Random(done), subnets, (i, r) -> {
+      trainer.train(done, until - done, scheduleSteps, new Random(done), subnets, (i, r) -> {
         images[0] += r.images();
         reached[0] = i + 1;
         bar.stepTo(i + 1);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hilnat.host.search.RunStore;
+import io.hilnat.host.supernet.SupernetCheckpoint;
+import io.hilnat.host.supernet.SupernetTraining;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real host process runs a small search with latency measured on its own local agent, is killed with
  * SIGKILL in the middle of iteration 1, and is resumed: every evaluation and measurement is in the store
- * exactly once, and what was stored before the kill is untouched.
+ * exactly once, and what was stored before the kill is untouched. Its warm-up is time-budgeted and is killed too,
+ * right after its length was sized from the first steps' pace: the resumed warm-up keeps that stored length.
  */
 class SearchResumeTest {
 
@@ -30,30 +34,21 @@ class SearchResumeTest {
   @Test
   void killedSearchResumesWithoutLosingOrRepeatingEvaluations() throws Exception {
     Path run = dir.resolve("run");
-    List<String> search = List.of("search", "--out", run.toString(), "--space", "tiny-mbv3", "--warmup-steps", "3",
+    List<String> search = List.of("search", "--out", run.toString(), "--space", "tiny-mbv3", "--warmup-minutes", "0.25",
         "--batch", "16", "--initial", "6", "--iterations", "2", "--candidates", "3", "--population", "20",
         "--generations", "3", "--adapt-steps", "2", "--val-images", "200", "--calibration-images", "32",
         "--runs", "5", "--export", "2");
-    Process first = host(search);
-    List<Long> agents = new ArrayList<>();
-    boolean killed = false;
-    StringBuilder firstLog = new StringBuilder();
-    try (BufferedReader out = reader(first)) {
-      for (String line; (line = out.readLine()) != null; ) {
-        firstLog.append(line).append('\n');
-        first.descendants().forEach(p -> agents.add(p.pid()));
-        if (line.startsWith("iteration 1 [1/3]")) {
-          first.destroyForcibly();
-          killed = true;
-          break;
-        }
-      }
+    String sizing = killWhen(search, line -> line.startsWith("warm-up sized to"));
+    long sized;
+    try (RunStore store = RunStore.open(run)) {
+      sized = Long.parseLong(store.meta("warmup_steps").orElseThrow());
+      assertTrue(sized > SupernetTraining.TIMING_STEPS, "15 s hold more than the timed steps");
+      assertTrue(sizing.contains("warm-up sized to " + sized + " steps"), sizing);
     }
-    assertTrue(killed, "the search reached iteration 1 (exit code " + first.waitFor() + "):\n" + firstLog);
-    first.waitFor(30, TimeUnit.SECONDS);
-    for (long pid : agents) {
-      ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(20, TimeUnit.SECONDS).join());
-    }
+    String warmup = killWhen(List.of("search", "--resume", run.toString()), line -> line.startsWith("iteration 1 [1/3]"));
+    assertFalse(warmup.contains("warm-up sized"), "the resumed warm-up keeps its stored length: " + warmup);
+    assertEquals(sized, SupernetCheckpoint.metadata(run.resolve("supernet/warmup"))
+        .get("steps").asLong(), "the warm-up trained to the length it chose");
 
     List<RunStore.Row> before;
     try (RunStore store = RunStore.open(run)) {
@@ -99,6 +94,31 @@ class SearchResumeTest {
     try (var models = Files.list(run.resolve("models"))) {
       assertTrue(models.anyMatch(p -> p.toString().endsWith(".tflite")));
     }
+  }
+
+  /** Runs the host CLI until a line of its output matches, then kills it with SIGKILL (and waits for its agents). */
+  private static String killWhen(List<String> args, Predicate<String> match) throws Exception {
+    Process process = host(args);
+    List<Long> agents = new ArrayList<>();
+    boolean killed = false;
+    StringBuilder log = new StringBuilder();
+    try (BufferedReader out = reader(process)) {
+      for (String line; (line = out.readLine()) != null; ) {
+        log.append(line).append('\n');
+        process.descendants().forEach(p -> agents.add(p.pid()));
+        if (match.test(line)) {
+          process.destroyForcibly();
+          killed = true;
+          break;
+        }
+      }
+    }
+    assertTrue(killed, "the search reached the line to kill it at (exit code " + process.waitFor() + "):\n" + log);
+    process.waitFor(30, TimeUnit.SECONDS);
+    for (long pid : agents) {
+      ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(20, TimeUnit.SECONDS).join());
+    }
+    return log.toString();
   }
 
   private static Process host(List<String> args) throws Exception {
