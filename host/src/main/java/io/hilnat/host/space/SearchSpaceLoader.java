@@ -2,6 +2,8 @@ package io.hilnat.host.space;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hilnat.host.net.Activation;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -47,6 +50,35 @@ public final class SearchSpaceLoader {
       return parse(YAML.readTree(path.toFile()), path.toString());
     } catch (IOException e) {
       throw new SpaceFormatException(path + ": not valid YAML: " + e.getMessage());
+    }
+  }
+
+  /** {@code space} in the YAML form {@link #load} reads, so it can travel with what was trained on it. */
+  public static String toYaml(SearchSpace space) {
+    ObjectNode root = YAML.createObjectNode().put("name", space.name());
+    space.resolutions().forEach(root.putArray("resolutions")::add);
+    space.widths().forEach(root.putArray("widths")::add);
+    space.kernels().forEach(root.putArray("kernels")::add);
+    space.expandRatios().forEach(root.putArray("expand_ratios")::add);
+    space.depths().forEach(root.putArray("depths")::add);
+    for (String field : List.of("stem", "first_block")) {
+      FixedLayerSpec l = field.equals("stem") ? space.stem() : space.firstBlock();
+      root.putObject(field).put("channels", l.channels()).put("stride", l.stride()).put("kernel", l.kernel())
+          .put("expand", l.expand()).put("activation", l.activation().name().toLowerCase(Locale.ROOT))
+          .put("se", l.squeezeExcite());
+    }
+    ArrayNode stages = root.putArray("stages");
+    for (StageSpec st : space.stages()) {
+      stages.addObject().put("channels", st.channels()).put("stride", st.stride())
+          .put("activation", st.activation().name().toLowerCase(Locale.ROOT)).put("se", st.squeezeExcite());
+    }
+    HeadSpec h = space.head();
+    root.putObject("head").put("expand_channels", h.expandChannels()).put("feature_channels", h.featureChannels())
+        .put("activation", h.activation().name().toLowerCase(Locale.ROOT)).put("dropout", h.dropout());
+    try {
+      return YAML.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

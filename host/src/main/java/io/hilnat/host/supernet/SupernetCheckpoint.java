@@ -11,7 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A supernet folder: {@code supernet.json} (space, input channels, classes, data, steps trained) and
+ * A supernet folder: {@code supernet.json} (space, input channels, classes, data, steps trained),
+ * {@code space.yaml} (the space itself, so a supernet of a space read from a file loads anywhere) and
  * {@code supernet.bin.gz} (weights and batch-norm statistics). Written atomically, so a crash never
  * leaves a half checkpoint.
  */
@@ -28,6 +29,10 @@ public final class SupernetCheckpoint {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("space", net.space().name()).put("input_channels", net.inputChannels()).put("classes", net.classes())
         .put("data", data).put("steps", steps);
+    Path spaceTmp = dir.resolve("space.yaml.tmp");
+    Files.writeString(spaceTmp, SearchSpaceLoader.toYaml(net.space()));
+    Files.move(spaceTmp, dir.resolve("space.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     Path metaTmp = dir.resolve("supernet.json.tmp");
     JSON.writerWithDefaultPrettyPrinter().writeValue(metaTmp.toFile(), meta);
     Files.move(weights, dir.resolve("supernet.bin.gz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -47,13 +52,13 @@ public final class SupernetCheckpoint {
 
   /** The supernet saved in {@code dir}, in a sub-manager of {@code manager}. */
   public static Supernet load(Path dir, NDManager manager) throws IOException {
-    return load(dir, SearchSpaceLoader.load(metadata(dir).get("space").asText()), manager);
+    String name = metadata(dir).get("space").asText();
+    Path space = dir.resolve("space.yaml");
+    // checkpoints written before space.yaml existed name a built-in space
+    return load(dir, SearchSpaceLoader.load(Files.isRegularFile(space) ? space.toString() : name), manager);
   }
 
-  /**
-   * The supernet of {@code space} saved in {@code dir}: the checkpoint keeps only the space's name, which finds
-   * a built-in space but not one read from a file.
-   */
+  /** The supernet of {@code space} saved in {@code dir}. */
   public static Supernet load(Path dir, SearchSpace space, NDManager manager) throws IOException {
     JsonNode meta = metadata(dir);
     if (!space.name().equals(meta.get("space").asText())) {

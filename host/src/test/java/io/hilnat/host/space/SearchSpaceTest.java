@@ -95,6 +95,16 @@ class SearchSpaceTest {
   }
 
   @Test
+  void everySpaceRoundTripsThroughItsYamlForm(@TempDir Path dir) throws Exception {
+    for (String name : List.of("ofa-mbv3", "small-mbv3", "tiny-mbv3", "src/test/resources/spaces/micro.yaml")) {
+      SearchSpace space = SearchSpaceLoader.load(name);
+      Path file = dir.resolve(space.name() + ".yaml");
+      Files.writeString(file, SearchSpaceLoader.toYaml(space));
+      assertEquals(space, SearchSpaceLoader.load(file.toString()), name);
+    }
+  }
+
+  @Test
   void malformedSpaceFileNamesTheFieldAndFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.yaml");
     String good = new String(
