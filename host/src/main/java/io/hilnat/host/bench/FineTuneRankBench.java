@@ -15,6 +15,7 @@ import io.hilnat.host.stats.KendallTau;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
+import io.hilnat.host.supernet.SubnetFineTuning;
 import io.hilnat.host.supernet.SupernetTrainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,9 +31,7 @@ import java.util.Random;
  */
 public final class FineTuneRankBench {
 
-  /** Peak learning rate: a fifth of supernet training's, since the weights start trained. */
-  static final double LEARNING_RATE = 0.01;
-  private static final int BATCH = 64;
+  private static final int BATCH = SubnetFineTuning.BATCH;
   private static final int CALIBRATION_IMAGES = 960;
 
   private FineTuneRankBench() {}
@@ -49,7 +48,7 @@ public final class FineTuneRankBench {
     ObjectNode report = new ObjectMapper().createObjectNode().put("benchmark", "fine-tune-rank")
         .put("supernet", supernetDir.toString()).put("data", data).put("epochs", epochs).put("train_images", n)
         .put("test_images", test.set().count()).put("steps_per_subnet", steps).put("batch", BATCH)
-        .put("learning_rate", LEARNING_RATE).put("seed", seed);
+        .put("learning_rate", SubnetFineTuning.LEARNING_RATE).put("seed", seed);
     Machine.describe(report.putObject("machine"));
     ArrayNode rows = report.putArray("subnets");
     double[] inherited = new double[subnets];
@@ -67,8 +66,7 @@ public final class FineTuneRankBench {
           SubnetEvaluator evaluator = new SubnetEvaluator(train, CALIBRATION_IMAGES, 200, scope);
           inherited[i] = evaluator.accuracy(net, arch, test);
           long tuneStart = System.nanoTime();
-          SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(BATCH, LEARNING_RATE,
-              0.9, 3e-5, 0, 0.1, Math.max(1, steps / 20), seed), scope);
+          SupernetTrainer trainer = SubnetFineTuning.trainer(net, train, Math.max(1, steps / 20), seed, scope);
           trainer.train(0, steps, steps, new Random(seed), random -> List.of(arch), (s, r) -> {}, () -> true);
           double tuneSeconds = (System.nanoTime() - tuneStart) / 1e9;
           fineTuned[i] = evaluator.accuracy(net, arch, test);

@@ -90,6 +90,10 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--export", defaultValue = "5", description = "front subnets exported as .tflite (default ${DEFAULT-VALUE})")
   int export;
 
+  @Option(names = "--fine-tune-minutes", defaultValue = "0", description = "at the end, fine-tune the front's most "
+      + "accurate subnet alone for about so many minutes and export it too (default: off; NAT's subnets need none)")
+  double fineTuneMinutes;
+
   @Option(names = "--ssl", description = "self-supervised: contrastive supernet training with no labels, subnets "
       + "scored by k-NN on the --labels share")
   boolean ssl;
@@ -118,9 +122,9 @@ public final class SearchCommand implements Callable<Integer> {
     if (!ssl && share(labels) < 1) {
       throw new IllegalArgumentException("--labels " + labels + " needs --ssl: a supervised search trains on every label");
     }
-    if (warmupMinutes < 0) {
-      throw new IllegalArgumentException("--warmup-minutes must be 0 (use --warmup-steps) or a positive number of "
-          + "minutes, not " + warmupMinutes);
+    if (warmupMinutes < 0 || fineTuneMinutes < 0) {
+      throw new IllegalArgumentException("--warmup-minutes and --fine-tune-minutes must be 0 (off) or a positive "
+          + "number of minutes, not " + warmupMinutes + " and " + fineTuneMinutes);
     }
     if (proxyPool < 0) {
       throw new IllegalArgumentException("--proxy-pool must be 0 (no seeding) or a number of random subnets, not "
@@ -144,7 +148,7 @@ public final class SearchCommand implements Callable<Integer> {
     }
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, batch, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
-        calibrationImages, runs, export, ssl, share(labels), lut, proxyPool, seed);
+        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, seed);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

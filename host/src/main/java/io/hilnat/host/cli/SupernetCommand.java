@@ -8,6 +8,10 @@ import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.SubnetEvaluator;
+import io.hilnat.host.supernet.SubnetFineTuning;
+import io.hilnat.host.export.TfliteExporter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
 import io.hilnat.host.supernet.SupernetTrainer;
@@ -29,7 +33,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hilnat supernet train} and {@code hilnat subnet eval}. */
+/** {@code hilnat supernet train}, {@code hilnat subnet eval} and {@code hilnat subnet fine-tune}. */
 @Command(name = "supernet", mixinStandardHelpOptions = true, description = "Train a weight-sharing supernet.",
     subcommands = {SupernetCommand.Train.class})
 public final class SupernetCommand implements Runnable {
@@ -133,9 +137,9 @@ public final class SupernetCommand implements Runnable {
     }
   }
 
-  /** {@code hilnat subnet eval}: accuracy of one subnet with inherited weights. */
+  /** {@code hilnat subnet eval}: accuracy of one subnet with inherited weights; {@code fine-tune}: train it alone. */
   @Command(name = "subnet", mixinStandardHelpOptions = true, description = "Work with subnets of a trained supernet.",
-      subcommands = {Subnet.Eval.class})
+      subcommands = {Subnet.Eval.class, Subnet.FineTune.class})
   public static final class Subnet implements Runnable {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -167,6 +171,82 @@ public final class SupernetCommand implements Runnable {
               .accuracy(net, a, new Batches(splits.test(), splits.train()));
           spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f %% top-1 on %s test (%d images)%n",
               ArchitectureFormat.toJson(a), 100 * accuracy, dataset, splits.test().count());
+        }
+        return 0;
+      }
+    }
+
+    @Command(name = "fine-tune", mixinStandardHelpOptions = true,
+        description = {"Fine-tune a subnet alone from its inherited weights and export it as .tflite: test top-1 before",
+            "and after, the model and result.json in --out."})
+    static final class FineTune implements Callable<Integer> {
+      @Option(names = "--supernet", required = true, description = "supernet folder (a search's supernet/iter-NNN)")
+      Path supernet;
+
+      @Option(names = "--arch", required = true, description = "smallest, largest, random:SEED, JSON or genes")
+      String arch;
+
+      @Option(names = "--data", description = "dataset (default: the one the supernet was trained on)")
+      String data;
+
+      @Option(names = "--epochs", defaultValue = "1", description = "passes over the labelled images (default ${DEFAULT-VALUE})")
+      double epochs;
+
+      @Option(names = "--minutes", defaultValue = "0", description = "train for about so many minutes instead of --epochs")
+      double minutes;
+
+      @Option(names = "--labels", defaultValue = "100%", description = "share of the training labels to use, a "
+          + "stratified subset (e.g. 1%%; default ${DEFAULT-VALUE})")
+      String labels;
+
+      @Option(names = "--out", description = "output folder (default runs/fine-tune-TIMESTAMP)")
+      Path out;
+
+      @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
+      long seed;
+
+      @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() throws Exception {
+        PrintWriter log = spec.commandLine().getOut();
+        double share = SearchCommand.share(labels);
+        if (epochs <= 0 || minutes < 0 || share <= 0 || share > 1) {
+          throw new IllegalArgumentException("--epochs must be above 0, --minutes 0 or above and --labels in (0, 100%]"
+              + ": got " + epochs + ", " + minutes + ", " + labels);
+        }
+        String dataset = data != null ? data : SupernetCheckpoint.metadata(supernet).get("data").asText();
+        Datasets.Splits splits = Datasets.load(dataset);
+        Batches labelled = new Batches(share < 1 ? splits.train().subset(DataSplit.stratified(splits.train().labels(),
+            share, seed).validation()) : splits.train(), splits.train());
+        Batches test = new Batches(splits.test(), splits.train());
+        Path folder = out != null ? out : Runs.timestamped("fine-tune");
+        Files.createDirectories(folder);
+        try (NDManager manager = NDManager.newBaseManager(); Supernet net = SupernetCheckpoint.load(supernet, manager)) {
+          Architecture a = ArchitectureFormat.parse(net.space(), arch);
+          SubnetEvaluator evaluator = new SubnetEvaluator(labelled, 960, 128, manager);
+          double before = evaluator.accuracy(net, a, test);
+          log.printf(Locale.ROOT, "%s: %.2f %% test top-1 with inherited weights; fine-tuning on %d labelled images%s%n",
+              ArchitectureFormat.key(net.space(), a), 100 * before, labelled.set().count(),
+              minutes > 0 ? String.format(Locale.ROOT, " for %.1f minutes", minutes)
+                  : String.format(Locale.ROOT, " for %.3g epochs", epochs));
+          log.flush();
+          long start = System.nanoTime();
+          long steps = SubnetFineTuning.run(net, a, labelled, epochs, minutes, folder.resolve("supernet"), dataset, seed,
+              manager);
+          double seconds = (System.nanoTime() - start) / 1e9;
+          double after = evaluator.accuracy(net, a, test);
+          Path model = folder.resolve("subnet-" + ArchitectureFormat.key(net.space(), a).replace(',', '-') + ".tflite");
+          Files.write(model, new TfliteExporter().export(net.extract(a)));
+          ObjectNode result = new ObjectMapper().createObjectNode().put("supernet", supernet.toString())
+              .put("arch", ArchitectureFormat.key(net.space(), a)).put("data", dataset)
+              .put("labelled_images", labelled.set().count()).put("steps", steps).put("batch", SubnetFineTuning.BATCH)
+              .put("learning_rate", SubnetFineTuning.LEARNING_RATE).put("seconds", seconds)
+              .put("test_top1_inherited_percent", 100 * before).put("test_top1_fine_tuned_percent", 100 * after)
+              .put("model", model.getFileName().toString());
+          new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(folder.resolve("result.json").toFile(), result);
+          log.printf(Locale.ROOT, "fine-tuned for %d steps (%.1f min): %.2f %% test top-1 (was %.2f %%); model %s%n",
+              steps, seconds / 60, 100 * after, 100 * before, model);
         }
         return 0;
       }

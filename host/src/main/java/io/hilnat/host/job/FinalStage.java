@@ -26,6 +26,8 @@ import java.util.function.ToDoubleFunction;
 final class FinalStage {
 
   static final String TEST_ERROR = "test_error";
+  /** Test error of the subnet fine-tuned alone at the end, stored at the final stage beside its inherited one. */
+  static final String FINE_TUNED_TEST_ERROR = "test_error_fine_tuned";
 
   private FinalStage() {}
 
@@ -54,6 +56,44 @@ final class FinalStage {
           exported.contains(key) ? " (exported)" : "");
       log.flush();
     }
+  }
+
+  /** Fine-tunes a subnet and returns its test accuracy and what was done (JSON: steps, seconds). */
+  interface FineTuner {
+    Measurement fineTune(Architecture arch) throws Exception;
+  }
+
+  /**
+   * The front's subnet of lowest error, fine-tuned alone (after {@link #run}: this changes the shared weights) and
+   * exported as {@code models/subnet-KEY-fine-tuned.tflite}; done once, a resumed run skips it.
+   */
+  static void fineTuneMostAccurate(RunStore store, SearchSpace space, Supernet net, FineTuner tuner,
+      List<Objective> objectives, SearchOptions options, Path run, PrintWriter log) throws Exception {
+    int stage = options.iterations() + 1;
+    Objective error = objectives.stream().filter(o -> o.kind() == Objective.Kind.ERROR).findFirst().orElse(null);
+    if (error == null) {
+      log.println("fine-tune: skipped, top-1 error is not an objective of this search");
+      return;
+    }
+    Map<String, Map<String, Double>> archive = store.archive(stage);
+    String best = Archives.front(store.archive(options.iterations()), objectives).stream()
+        .min(java.util.Comparator.comparingDouble(k -> archive.get(k).get(error.name()))).orElseThrow();
+    if (store.hasAll(stage, best, List.of(FINE_TUNED_TEST_ERROR))) {
+      return;
+    }
+    Architecture arch = ArchitectureFormat.parse(space, best);
+    log.printf("fine-tune: %s, the front's most accurate, alone for %.1f minutes%n", best, options.fineTuneMinutes());
+    log.flush();
+    Measurement tuned = tuner.fineTune(arch);
+    Files.write(fineTunedModel(run, best), new TfliteExporter().export(net.extract(arch)));
+    store.record(stage, best, List.of(tuned));
+    log.printf(Locale.ROOT, "  %s: test top-1 %.2f %% fine-tuned (%.2f %% inherited), exported%n", best,
+        100 * (1 - tuned.value()), 100 * (1 - archive.get(best).get(TEST_ERROR)));
+    log.flush();
+  }
+
+  static Path fineTunedModel(Path run, String key) {
+    return run.resolve("models").resolve("subnet-" + key.replace(',', '-') + "-fine-tuned.tflite");
   }
 
   /** {@code n} keys evenly spaced along the (sorted) front, both ends included. */

@@ -14,6 +14,7 @@ import io.hilnat.host.search.DeviceEvaluator;
 import io.hilnat.host.search.Evaluator;
 import io.hilnat.host.search.GeneDistribution;
 import io.hilnat.host.search.Limit;
+import io.hilnat.host.search.Measurement;
 import io.hilnat.host.search.NatSearch;
 import io.hilnat.host.search.Objective;
 import io.hilnat.host.search.ProxyEvaluator;
@@ -37,6 +38,7 @@ import io.hilnat.host.data.Augmentation;
 import io.hilnat.host.data.BatchLoader;
 import io.hilnat.host.data.ByteImages;
 import io.hilnat.host.data.Normalization;
+import io.hilnat.host.supernet.SubnetFineTuning;
 import io.hilnat.host.supernet.SupernetTraining;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -177,6 +179,17 @@ public final class SearchJob {
         search.run();
         FinalStage.run(store, space, net, arch -> options.ssl() ? knn.accuracy(net, arch, data.labelled(), test)
             : subnets.accuracy(net, arch, test), objectives, options, run, log);
+        if (options.fineTuneMinutes() > 0) {
+          FinalStage.fineTuneMostAccurate(store, space, net, arch -> {
+            long start = System.nanoTime();
+            long steps = SubnetFineTuning.run(net, arch, data.labelled(), 1, options.fineTuneMinutes(),
+                run.resolve("supernet").resolve("fine-tuned"), options.data(), options.seed(), manager);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Measurement(FinalStage.FINE_TUNED_TEST_ERROR, 1 - subnets.accuracy(net, arch, test),
+                "fine-tune@final", JSON.createObjectNode().put("steps", steps).put("seconds", seconds)
+                    .put("labelled_images", data.labelled().set().count()).toString());
+          }, objectives, options, run, log);
+        }
         SearchReport.write(store, space, objectives, run, metrics);
         net.close();
       } finally {

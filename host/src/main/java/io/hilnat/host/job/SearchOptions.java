@@ -11,6 +11,8 @@ import java.util.List;
  * @param warmupMinutes when above 0, the warm-up lasts about so many minutes: its length in steps is sized from the
  *     pace of its first steps (and stored, so a resumed run keeps it)
  * @param agents agents as 'HOST:PORT [KIND]'; empty starts a local agent on 127.0.0.1
+ * @param fineTuneMinutes when above 0, the front's most accurate subnet is fine-tuned alone for about so many minutes
+ *     at the end (on the labelled share when {@code ssl}) and exported as well
  * @param ssl adapt the supernet with a contrastive loss and no labels; score subnets by k-NN on the labelled share
  * @param labels share of the training labels a self-supervised search may use (1.0 otherwise)
  * @param latencyTables a latency-table database ({@code lut build}) whose tables join the latency surrogates, or null
@@ -19,5 +21,5 @@ import java.util.List;
 public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, int batch,
     List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, int validationImages,
-    int calibrationImages, int benchmarkRuns, int exportTop, boolean ssl, double labels, String latencyTables, int proxyPool,
+    int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
     long seed) {}

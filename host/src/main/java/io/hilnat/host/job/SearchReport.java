@@ -1,5 +1,6 @@
 package io.hilnat.host.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -77,7 +78,8 @@ public final class SearchReport {
     Files.writeString(run.resolve("pareto.csv"), csv);
     JSON.writerWithDefaultPrettyPrinter().writeValue(run.resolve("pareto.json").toFile(), json);
 
-    int iterations = (int) rows.stream().filter(r -> !r.measurement().objective().equals(FinalStage.TEST_ERROR))
+    List<String> finalMeasures = List.of(FinalStage.TEST_ERROR, FinalStage.FINE_TUNED_TEST_ERROR);
+    int iterations = (int) rows.stream().filter(r -> !finalMeasures.contains(r.measurement().objective()))
         .mapToInt(RunStore.Row::iteration).max().orElse(0);
     List<double[]> initial = Archives.vectors(store.archive(0), objectives);
     double[][] bounds = Hypervolumes.bounds(initial);
@@ -143,6 +145,18 @@ public final class SearchReport {
       }
       md.append(node.has("test_top1_percent") ? String.format(Locale.ROOT, " %.2f |", node.get("test_top1_percent")
           .asDouble()) : " |").append(' ').append(node.get("model").asText()).append(" |\n");
+    }
+    for (RunStore.Row r : rows) {
+      if (r.measurement().objective().equals(FinalStage.FINE_TUNED_TEST_ERROR)) {
+        String k = r.archKey();
+        JsonNode detail = JSON.readTree(r.measurement().detail());
+        md.append(String.format(Locale.ROOT, "%n## Fine-tuned%n%nThe front's most accurate subnet `%s`, fine-tuned alone "
+            + "from its inherited weights for %d steps (%.1f min) on %d labelled images: test top-1 **%.2f %%** "
+            + "(inherited %.2f %%); model `%s`.%n", k, detail.get("steps").asLong(), detail.get("seconds").asDouble() / 60,
+            detail.get("labelled_images").asLong(), 100 * (1 - r.measurement().value()),
+            100 * (1 - archive.get(k).get(FinalStage.TEST_ERROR)),
+            run.relativize(FinalStage.fineTunedModel(run, k))));
+      }
     }
     md.append("\nFiles: `pareto.csv`, `pareto.json`, `evaluations.csv` (every measurement with its source), "
         + "`front-per-iteration.png`, `predicted-vs-true.png`, `metrics.json`, `models/`.\n");

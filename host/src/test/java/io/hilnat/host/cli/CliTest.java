@@ -92,4 +92,31 @@ class CliTest {
     assertEquals(2, badArch.code());
     assertTrue(badArch.err().contains("resolution 999"), badArch.err());
   }
+
+  @Test
+  void fineTuneImprovesABarelyTrainedSubnetAndExportsAModelThatRuns() throws Exception {
+    Path supernet = dir.resolve("micro-supernet");
+    Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "5", "--batch",
+        "32", "--out", supernet.toString());
+    assertEquals(0, train.code(), train.err());
+
+    Path out = dir.resolve("fine-tuned");
+    Run tune = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "10%",
+        "--epochs", "1", "--out", out.toString());
+    assertEquals(0, tune.code(), tune.err());
+    JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+    int labelled = result.get("labelled_images").asInt();
+    assertEquals(6000, labelled, 10, "a stratified 10 % of the 60,000 training images");
+    assertEquals(Math.round(labelled / 64.0), result.get("steps").asLong(), "one epoch in batches of 64");
+    double before = result.get("test_top1_inherited_percent").asDouble();
+    double after = result.get("test_top1_fine_tuned_percent").asDouble();
+    assertTrue(after > before + 5, "fine-tuning a 5-step supernet's subnet helps: " + before + " -> " + after);
+    Path model = out.resolve(result.get("model").asText());
+    Run bench = run("bench", model.toString(), "--agent", agent.target(), "--runs", "3", "--min-seconds", "0");
+    assertEquals(0, bench.code(), "the fine-tuned model runs in the TFLite runtime: " + bench.err());
+
+    Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--labels in (0, 100%]"), bad.err());
+  }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A short real search (micro space, Fashion-MNIST, warmed-up supernet) that minimises error and
  * the NTK condition number, its initial archive seeded by the proxies' best of 12 random subnets and no agent
  * started (no objective is measured on a device): every subnet it evaluates gets a κ in the store, the surrogate search models κ,
- * the report shows it, and running the finished search again repeats nothing.
+ * the report shows it, the most accurate subnet is fine-tuned at the end and exported, and running the finished
+ * search again repeats nothing.
  */
 class ProxySearchTest {
 
@@ -26,7 +27,7 @@ class ProxySearchTest {
   void searchWithNtkAsAnObjectiveStoresItForEverySubnetItEvaluates() throws Exception {
     Path run = dir.resolve("run");
     SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0, 16,
-        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, 200, 32, 5, 1, false, 1.0, null, 12, 1);
+        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, 200, 32, 5, 1, 0.1, false, 1.0, null, 12, 1);
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
 
@@ -56,6 +57,17 @@ class ProxySearchTest {
     assertTrue(Files.readString(run.resolve("pareto.csv")).startsWith("arch_key,error,ntk,"));
     assertTrue(Files.readString(run.resolve("report.md")).contains("NTK condition number"));
 
+    try (RunStore store = RunStore.open(run)) {
+      List<RunStore.Row> tuned = rows.stream().filter(r -> r.measurement().objective().equals("test_error_fine_tuned"))
+          .toList();
+      assertEquals(1, tuned.size(), "the front's most accurate subnet is fine-tuned once");
+      String key = tuned.get(0).archKey();
+      double lowest = store.archive(1).values().stream().mapToDouble(v -> v.get("error")).min().orElseThrow();
+      assertEquals(lowest, store.archive(1).get(key).get("error"), "the subnet of lowest error was fine-tuned");
+      assertTrue(Files.size(run.resolve("models").resolve("subnet-" + key.replace(',', '-') + "-fine-tuned.tflite"))
+          > 1000);
+    }
+    assertTrue(Files.readString(run.resolve("report.md")).contains("## Fine-tuned"));
     new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(null);
     try (RunStore store = RunStore.open(run)) {
       assertEquals(rows, store.rows(), "a finished search run again evaluates nothing twice");
