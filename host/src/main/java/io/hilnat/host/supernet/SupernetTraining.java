@@ -8,6 +8,7 @@ import io.hilnat.host.space.Architecture;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -27,7 +28,7 @@ public final class SupernetTraining {
 
   /**
    * Starts a run that should last about {@code seconds} of wall-clock time from now: trains steps
-   * {@code [done, done + TIMING_STEPS)}, times the last twenty, and returns the schedule length that fits the budget
+   * {@code [done, done + TIMING_STEPS)}, times the last twenty (not the checkpoint written after them), and returns the schedule length that fits the budget
    * at that pace (at least the steps done). The trainer's linear warm-up must cover these steps, so the learning rates
    * they used do not depend on the length chosen afterwards; continue with {@link #run} up to the length returned.
    */
@@ -35,14 +36,14 @@ public final class SupernetTraining {
       Function<Random, List<Architecture>> subnets, Path dir, String data, long done, double seconds)
       throws IOException {
     long start = System.nanoTime();
-    long provisional = Long.MAX_VALUE / 4;
-    long warmed = run(task + " (pace)", net, trainer, subnets, dir, data, done, done + UNTIMED_STEPS, provisional,
-        Integer.MAX_VALUE);
-    long timedStart = System.nanoTime();
-    long timed = run(task + " (pace)", net, trainer, subnets, dir, data, warmed, done + TIMING_STEPS, provisional,
-        Integer.MAX_VALUE);
-    double secondsPerStep = (System.nanoTime() - timedStart) / 1e9 / Math.max(1, timed - warmed);
-    return stepsWithin(seconds - (System.nanoTime() - start) / 1e9, timed, secondsPerStep);
+    long[] times = new long[2]; // when the untimed steps ended, when the last step ended
+    long reached = train(task + " (pace)", net, trainer, subnets, dir, data, done, done + TIMING_STEPS,
+        Long.MAX_VALUE / 4, Integer.MAX_VALUE, step -> {
+          times[step < done + UNTIMED_STEPS ? 0 : 1] = System.nanoTime();
+        });
+    double secondsPerStep = (times[1] - times[0]) / 1e9 / (TIMING_STEPS - UNTIMED_STEPS);
+    SupernetCheckpoint.save(net, dir, data, reached);
+    return stepsWithin(seconds - (System.nanoTime() - start) / 1e9, reached, secondsPerStep);
   }
 
   /** The steps done plus as many as {@code secondsLeft} holds at {@code secondsPerStep}. */
@@ -63,12 +64,21 @@ public final class SupernetTraining {
   /** As {@link #run} up to step {@code until}, the learning-rate schedule being {@code scheduleSteps} long. */
   static long run(String task, Supernet net, Trainer trainer, Function<Random, List<Architecture>> subnets, Path dir,
       String data, long done, long until, long scheduleSteps, int checkpointEvery) throws IOException {
+    long reached = train(task, net, trainer, subnets, dir, data, done, until, scheduleSteps, checkpointEvery, step -> { });
+    SupernetCheckpoint.save(net, dir, data, reached);
+    return reached;
+  }
+
+  /** Trains with a progress bar and periodic checkpoints (none at the end); {@code onStep} sees each step's index. */
+  private static long train(String task, Supernet net, Trainer trainer, Function<Random, List<Architecture>> subnets,
+      Path dir, String data, long done, long until, long scheduleSteps, int checkpointEvery, LongConsumer onStep) {
     long start = System.nanoTime();
     long[] images = {0};
     long[] reached = {done};
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(until)
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).startsFrom(done, Duration.ZERO).build()) {
       trainer.train(done, until - done, scheduleSteps, new Random(done), subnets, (i, r) -> {
+        onStep.accept(i);
         images[0] += r.images();
         reached[0] = i + 1;
         bar.stepTo(i + 1);
@@ -83,7 +93,6 @@ public final class SupernetTraining {
         }
       }, () -> true);
     }
-    SupernetCheckpoint.save(net, dir, data, reached[0]);
     return reached[0];
   }
 }
