@@ -41,6 +41,7 @@ import io.hilnat.host.data.Normalization;
 import io.hilnat.host.supernet.SubnetFineTuning;
 import io.hilnat.host.supernet.SupernetTraining;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -120,7 +122,7 @@ public final class SearchJob {
           }
         }
 
-        Supernet net = supernet(store, options, space, data, manager);
+        Supernet net = phase(metrics, "warm-up").recordCallable(() -> supernet(store, options, space, data, manager));
         int[] round = {store.lastAdaptation().map(Map.Entry::getKey).orElse(-1)};
         SubnetEvaluator subnets = new SubnetEvaluator(train, options.calibrationImages(), 200, manager);
         List<Evaluator> evaluators = new ArrayList<>();
@@ -150,7 +152,8 @@ public final class SearchJob {
           }
         }
         NatSearch.Adapter adapter = (it, distribution) -> {
-          Path dir = adapt(net, data, options, it, distribution, manager);
+          Path dir = phase(metrics, "adaptation").recordCallable(() -> adapt(net, data, options, it, distribution,
+              manager));
           round[0] = it;
           return run.relativize(dir).toString();
         };
@@ -176,19 +179,13 @@ public final class SearchJob {
             }
           }
         }
-        search.run();
-        FinalStage.run(store, space, net, arch -> options.ssl() ? knn.accuracy(net, arch, data.labelled(), test)
-            : subnets.accuracy(net, arch, test), objectives, options, run, log);
+        timed(metrics, "iterations", search::run);
+        timed(metrics, "final test", () -> FinalStage.run(store, space, net, arch -> options.ssl()
+            ? knn.accuracy(net, arch, data.labelled(), test) : subnets.accuracy(net, arch, test), objectives, options,
+            run, log));
         if (options.fineTuneMinutes() > 0) {
-          FinalStage.fineTuneMostAccurate(store, space, net, arch -> {
-            long start = System.nanoTime();
-            long steps = SubnetFineTuning.run(net, arch, data.labelled(), 1, options.fineTuneMinutes(),
-                run.resolve("supernet").resolve("fine-tuned"), options.data(), options.seed(), manager);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new Measurement(FinalStage.FINE_TUNED_TEST_ERROR, 1 - subnets.accuracy(net, arch, test),
-                "fine-tune@final", JSON.createObjectNode().put("steps", steps).put("seconds", seconds)
-                    .put("labelled_images", data.labelled().set().count()).toString());
-          }, objectives, options, run, log);
+          timed(metrics, "fine-tune", () -> FinalStage.fineTuneMostAccurate(store, space, net,
+              arch -> fineTune(net, arch, data, options, subnets, manager), objectives, options, run, log));
         }
         SearchReport.write(store, space, objectives, run, metrics);
         net.close();
@@ -200,6 +197,37 @@ public final class SearchJob {
       }
     }
     return run.resolve("report.md");
+  }
+
+  /** A step of the run that may fail. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void timed(MeterRegistry metrics, String kind, Step step) throws Exception {
+    long start = System.nanoTime();
+    try {
+      step.run();
+    } finally {
+      phase(metrics, kind).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** {@code arch} fine-tuned alone on the labelled images; its test error and what was done. */
+  private Measurement fineTune(Supernet net, Architecture arch, SearchData data, SearchOptions options,
+      SubnetEvaluator subnets, NDManager manager) throws Exception {
+    long start = System.nanoTime();
+    long steps = SubnetFineTuning.run(net, arch, data.labelled(), 1, options.fineTuneMinutes(),
+        run.resolve("supernet").resolve("fine-tuned"), options.data(), options.seed(), manager);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Measurement(FinalStage.FINE_TUNED_TEST_ERROR, 1 - subnets.accuracy(net, arch, data.test()),
+        "fine-tune@final", JSON.createObjectNode().put("steps", steps).put("seconds", seconds)
+            .put("labelled_images", data.labelled().set().count()).toString());
+  }
+
+  /** The run's time in one phase (warm-up, iterations, adaptation within them, final test, fine-tune). */
+  private static Timer phase(MeterRegistry metrics, String kind) {
+    return Timer.builder("hilnat.search.phase").tag("kind", kind).register(metrics);
   }
 
   private SearchOptions resolve(RunStore store, SearchOptions given) throws Exception {

@@ -38,6 +38,17 @@ public final class SearchReport {
 
   private SearchReport() {}
 
+  /** Timers of the run as metrics.json names them, and how the report calls them, in the order things happen. */
+  private static final String[][] TIME_PARTS = {
+      {"hilnat.search.phase.warm-up", "warm-up (or loading the supernet)"},
+      {"hilnat.search.phase.iterations", "initial archive and iterations, of which:"},
+      {"hilnat.search.evaluation.supernet", "— accuracy evaluations (inherited weights)"},
+      {"hilnat.search.evaluation.device", "— latency/energy measurements on agents"},
+      {"hilnat.search.evaluation.proxy", "— training-free proxies"},
+      {"hilnat.search.phase.adaptation", "— supernet adaptation"},
+      {"hilnat.search.phase.final test", "final test of the front and export"},
+      {"hilnat.search.phase.fine-tune", "fine-tune"}};
+
   public static void write(RunStore store, SearchSpace space, List<Objective> objectives, Path run,
       MeterRegistry metrics) throws Exception {
     List<RunStore.Row> rows = store.rows();
@@ -133,6 +144,22 @@ public final class SearchReport {
           sur.length() == 0 ? (it == 0 ? "initial archive" : "–") : sur.toString()));
     }
     md.append("\nHypervolume is normalised: the initial archive's per-objective minimum is 0, 1.01 × its maximum is 1.\n");
+    md.append("\n## Time\n\nWall-clock seconds of this process (a resumed run counts only its own).\n\n"
+        + "| part | count | seconds |\n|---|---|---|\n");
+    double rest = metricsJson.path("hilnat.search.phase.iterations").path("total_s").asDouble();
+    for (String[] part : TIME_PARTS) {
+      JsonNode t = metricsJson.get(part[0]);
+      if (part[1].startsWith("—") && t != null) {
+        rest -= t.get("total_s").asDouble();
+      }
+      if (part[0].equals("hilnat.search.phase.final test") && metricsJson.has("hilnat.search.phase.iterations")) {
+        md.append(String.format(Locale.ROOT, "| — surrogates, evolutionary search, store | | %.1f |%n", rest));
+      }
+      if (t != null) {
+        md.append(String.format(Locale.ROOT, "| %s | %d | %.1f |%n", part[1], t.get("count").asLong(),
+            t.get("total_s").asDouble()));
+      }
+    }
     md.append("\n## Front (validation error during the search; test top-1 with the final weights)\n\n| arch |");
     objectives.forEach(o -> md.append(' ').append(o.label()).append(" |"));
     md.append(" test top-1 (%) | model |\n|---|");

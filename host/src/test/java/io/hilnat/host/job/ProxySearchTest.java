@@ -67,7 +67,10 @@ class ProxySearchTest {
       assertTrue(Files.size(run.resolve("models").resolve("subnet-" + key.replace(',', '-') + "-fine-tuned.tflite"))
           > 1000);
     }
-    assertTrue(Files.readString(run.resolve("report.md")).contains("## Fine-tuned"));
+    String report = Files.readString(run.resolve("report.md"));
+    assertTrue(report.contains("## Fine-tuned"), report);
+    assertTrue(report.contains("| warm-up (or loading the supernet) | 1 |") && report.contains("| — training-free "
+        + "proxies | 9 |") && report.contains("| fine-tune | 1 |"), "the time table counts each part: " + report);
     new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(null);
     try (RunStore store = RunStore.open(run)) {
       assertEquals(rows, store.rows(), "a finished search run again evaluates nothing twice");
