@@ -111,6 +111,14 @@ public final class SearchCommand implements Callable<Integer> {
       + "(default ${DEFAULT-VALUE})")
   int proxyPool;
 
+  @Option(names = "--ntk-images", defaultValue = "" + SearchOptions.NTK_IMAGES, description = "training images in "
+      + "the NTK behind the condition number (cost grows with the square; default ${DEFAULT-VALUE})")
+  int ntkImages;
+
+  @Option(names = "--region-inputs", defaultValue = "" + SearchOptions.REGION_INPUTS, description = "points on the "
+      + "segment whose linear regions are counted (default ${DEFAULT-VALUE})")
+  int regionInputs;
+
   @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
 
@@ -125,6 +133,10 @@ public final class SearchCommand implements Callable<Integer> {
     if (warmupMinutes < 0 || fineTuneMinutes < 0) {
       throw new IllegalArgumentException("--warmup-minutes and --fine-tune-minutes must be 0 (off) or a positive "
           + "number of minutes, not " + warmupMinutes + " and " + fineTuneMinutes);
+    }
+    if (ntkImages < 2 || regionInputs < 2) {
+      throw new IllegalArgumentException("--ntk-images and --region-inputs need at least 2 (a condition number, a "
+          + "segment), got " + ntkImages + " and " + regionInputs);
     }
     if (proxyPool < 0) {
       throw new IllegalArgumentException("--proxy-pool must be 0 (no seeding) or a number of random subnets, not "
@@ -148,7 +160,7 @@ public final class SearchCommand implements Callable<Integer> {
     }
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, batch, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
-        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, seed);
+        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

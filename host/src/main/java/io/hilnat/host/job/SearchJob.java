@@ -65,8 +65,6 @@ public final class SearchJob {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Run-store key of a time-budgeted warm-up's length in steps, fixed once its pace was measured. */
   private static final String WARMUP_STEPS = "warmup_steps";
-  private static final int NTK_IMAGES = 16;
-  private static final int REGION_INPUTS = 400;
   private static final double REGION_SEGMENT = 0.005;
   private final Path run;
   private final PrintWriter log;
@@ -135,10 +133,11 @@ public final class SearchJob {
         List<Objective> counted = new ArrayList<>(objectives); // a limit on MAdds needs them counted too
         limits.forEach(l -> counted.add(l.objective()));
         evaluators.add(new StructureEvaluator(space, trainSet.channels(), trainSet.classes(), counted));
-        Proxies proxies = proxies(space, data, manager);
+        Proxies proxies = proxies(space, data, options, manager);
         if (objectives.stream().anyMatch(Objective::proxy)) {
           evaluators.add(new TimedEvaluator(new ProxyEvaluator(objectives, proxies.ntk(), proxies.regions(),
-              options.seed(), JSON.createObjectNode().put("ntk_images", NTK_IMAGES).put("region_inputs", REGION_INPUTS)
+              options.seed(), JSON.createObjectNode().put("ntk_images", options.ntkImages())
+                  .put("region_inputs", options.regionInputs())
                   .put("segment", REGION_SEGMENT).put("seed", options.seed()).toString()), metrics, "proxy"));
         }
         BenchmarkRequest request = BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5)
@@ -301,12 +300,13 @@ public final class SearchJob {
 
   /**
    * TE-NAS's proxies at a cost the search can afford for every real evaluation: one initialisation, an NTK of
-   * 16 training images and 400 points on the regions' segment (a few tenths of a second a subnet here).
+   * {@code --ntk-images} training images (16: a few tenths of a second a subnet here) and {@code --region-inputs}
+   * points on the regions' segment.
    */
-  private static Proxies proxies(SearchSpace space, SearchData data, NDManager manager) {
+  private static Proxies proxies(SearchSpace space, SearchData data, SearchOptions options, NDManager manager) {
     ImageSet set = data.trainSet();
-    return new Proxies(space, new NtkConditionNumber(space, data.train(), NTK_IMAGES, 1, manager),
-        new LinearRegions(space, set.channels(), set.classes(), REGION_INPUTS, REGION_SEGMENT, 1, manager));
+    return new Proxies(space, new NtkConditionNumber(space, data.train(), options.ntkImages(), 1, manager),
+        new LinearRegions(space, set.channels(), set.classes(), options.regionInputs(), REGION_SEGMENT, 1, manager));
   }
 
   /** Supervised sandwich training with distillation, or contrastive training with no labels. */

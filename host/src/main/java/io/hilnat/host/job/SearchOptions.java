@@ -17,9 +17,21 @@ import java.util.List;
  * @param labels share of the training labels a self-supervised search may use (1.0 otherwise)
  * @param latencyTables a latency-table database ({@code lut build}) whose tables join the latency surrogates, or null
  * @param proxyPool seed the initial archive with the TE-NAS proxies' best of so many random subnets; 0: at random
+ * @param ntkImages training images in the NTK of a subnet's condition number (a batch: cost grows with its square)
+ * @param regionInputs points on the segment whose linear regions are counted
  */
 public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, int batch,
     List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
-    long seed) {}
+    int ntkImages, int regionInputs, long seed) {
+
+  /** TE-NAS's proxies as a search computes them unless told otherwise (runs stored before these options: 0). */
+  public static final int NTK_IMAGES = 16;
+  public static final int REGION_INPUTS = 400;
+
+  public SearchOptions {
+    ntkImages = ntkImages == 0 ? NTK_IMAGES : ntkImages;
+    regionInputs = regionInputs == 0 ? REGION_INPUTS : regionInputs;
+  }
+}

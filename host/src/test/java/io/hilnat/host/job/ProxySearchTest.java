@@ -27,7 +27,7 @@ class ProxySearchTest {
   void searchWithNtkAsAnObjectiveStoresItForEverySubnetItEvaluates() throws Exception {
     Path run = dir.resolve("run");
     SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0, 16,
-        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, 200, 32, 5, 1, 0.1, false, 1.0, null, 12, 1);
+        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, 200, 32, 5, 1, 0.1, false, 1.0, null, 12, 8, 100, 1);
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
 
@@ -43,6 +43,8 @@ class ProxySearchTest {
           double kappa = ntk.get(0).measurement().value();
           assertTrue(kappa >= 1 && Double.isFinite(kappa), c + ": kappa " + kappa);
           assertEquals("proxy@init", ntk.get(0).measurement().source());
+          assertTrue(ntk.get(0).measurement().detail().contains("\"ntk_images\":8,\"region_inputs\":100"),
+              "the proxies' settings given to the search: " + ntk.get(0).measurement().detail());
           evaluated++;
         }
       }
