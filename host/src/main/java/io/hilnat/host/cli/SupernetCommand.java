@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "supernet", mixinStandardHelpOptions = true, description = "Train a weight-sharing supernet.",
     subcommands = {SupernetCommand.Train.class})
 public final class SupernetCommand implements Runnable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -55,6 +57,10 @@ public final class SupernetCommand implements Runnable {
 
     @Option(names = "--steps", defaultValue = "2000", description = "training steps in all (default ${DEFAULT-VALUE})")
     long steps;
+
+    @Option(names = "--minutes", defaultValue = "0", description = {"train for about so many minutes instead of "
+        + "--steps: the step count is sized", "from the pace of the first 30 and kept in OUT/budget.json for a resume"})
+    double minutes;
 
     @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
     int batch;
@@ -101,17 +107,32 @@ public final class SupernetCommand implements Runnable {
         } else {
           net = new Supernet(s, splits.train().channels(), splits.train().classes(), manager, 1);
         }
+        int ramp = minutes > 0 ? SupernetTraining.TIMING_STEPS : Math.min(200, (int) (steps / 20) + 1);
         SupernetTrainer supervised = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5,
-            randomSubnets, 0.1, Math.min(200, (int) (steps / 20) + 1), 1, sortChannelsEvery), manager);
+            randomSubnets, 0.1, ramp, 1, sortChannelsEvery), manager);
         Trainer trainer = supervised;
         if (ssl) {
           ByteImages images = ByteImages.of(splits.train(), ByteImages.numberedClasses(splits.train().classes()));
           trainer = new ContrastiveTrainer(net, new BatchLoader(images, Normalization.of(images), Augmentation.none()),
               Augmentation.contrastive(Math.max(1, splits.train().size() / 8), true),
-              new ContrastiveTrainer.Config(batch, lr, temperature, 64, 1), manager);
+              new ContrastiveTrainer.Config(batch, lr, temperature, 64, ramp, 1), manager);
         }
-        SupernetTraining.run(ssl ? "supernet (contrastive)" : "supernet", net, trainer, supervised::sandwich, out, data,
-            done, steps, checkpointEvery);
+        String task = ssl ? "supernet (contrastive)" : "supernet";
+        long total = steps;
+        if (minutes > 0) {
+          Path budget = out.resolve("budget.json");
+          if (Files.isRegularFile(budget)) {
+            total = JSON.readTree(budget.toFile()).get("steps").asLong();
+          } else {
+            total = SupernetTraining.sizeToBudget(task, net, trainer, supervised::sandwich, out, data, done,
+                minutes * 60);
+            JSON.writeValue(budget.toFile(), JSON.createObjectNode().put("minutes", minutes).put("steps", total));
+            done = SupernetCheckpoint.metadata(out).get("steps").asLong();
+          }
+          log.printf(Locale.ROOT, "%.1f minutes: %d steps%n", minutes, total);
+          log.flush();
+        }
+        SupernetTraining.run(task, net, trainer, supervised::sandwich, out, data, done, total, checkpointEvery);
         if (ssl) {
           KnnProbe knn = new KnnProbe(new SubnetEvaluator(train, 960, 128, manager), 10, 200, manager);
           Batches labelled = new Batches(splits.train().subset(DataSplit.stratified(splits.train().labels(), 0.01, 1)
@@ -238,13 +259,13 @@ public final class SupernetCommand implements Runnable {
           double after = evaluator.accuracy(net, a, test);
           Path model = folder.resolve("subnet-" + ArchitectureFormat.key(net.space(), a).replace(',', '-') + ".tflite");
           Files.write(model, new TfliteExporter().export(net.extract(a)));
-          ObjectNode result = new ObjectMapper().createObjectNode().put("supernet", supernet.toString())
+          ObjectNode result = JSON.createObjectNode().put("supernet", supernet.toString())
               .put("arch", ArchitectureFormat.key(net.space(), a)).put("data", dataset)
               .put("labelled_images", labelled.set().count()).put("steps", steps).put("batch", SubnetFineTuning.BATCH)
               .put("learning_rate", SubnetFineTuning.LEARNING_RATE).put("seconds", seconds)
               .put("test_top1_inherited_percent", 100 * before).put("test_top1_fine_tuned_percent", 100 * after)
               .put("model", model.getFileName().toString());
-          new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(folder.resolve("result.json").toFile(), result);
+          JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("result.json").toFile(), result);
           log.printf(Locale.ROOT, "fine-tuned for %d steps (%.1f min): %.2f %% test top-1 (was %.2f %%); model %s%n",
               steps, seconds / 60, 100 * after, 100 * before, model);
         }

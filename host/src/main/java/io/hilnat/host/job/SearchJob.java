@@ -317,7 +317,7 @@ public final class SearchJob {
       ByteImages images = ByteImages.of(set, ByteImages.numberedClasses(set.classes()));
       BatchLoader unlabelled = new BatchLoader(images, Normalization.of(images), Augmentation.none());
       return new ContrastiveTrainer(net, unlabelled, Augmentation.contrastive(Math.max(1, set.size() / 8), true),
-          new ContrastiveTrainer.Config(options.batch(), lr, 0.2, 64, seed), manager);
+          new ContrastiveTrainer.Config(options.batch(), lr, 0.2, 64, warmupSteps, seed), manager);
     }
     return new SupernetTrainer(net, data.train(), new SupernetTrainer.Config(options.batch(), lr, 0.9, 3e-5, 1, 0.1,
         warmupSteps, seed), manager);

@@ -28,8 +28,12 @@ import java.util.function.Supplier;
  */
 public final class ContrastiveTrainer implements Trainer {
 
-  /** Hyper-parameters; SimCLR's default temperature is 0.07 at large batches, higher suits small ones. */
-  public record Config(int batchSize, double learningRate, double temperature, int projectionDim, long seed) {}
+  /**
+   * Hyper-parameters; SimCLR's default temperature is 0.07 at large batches, higher suits small ones. The learning
+   * rate rises linearly over {@code warmupSteps}, then follows a cosine to zero.
+   */
+  public record Config(int batchSize, double learningRate, double temperature, int projectionDim, int warmupSteps,
+      long seed) {}
 
   private static final int HIDDEN = 128;
 
@@ -131,7 +135,7 @@ public final class ContrastiveTrainer implements Trainer {
       }
       int from = (int) (s % perEpoch) * batch;
       int[] indices = java.util.Arrays.copyOfRange(order, from, from + batch);
-      double lr = Trainer.cosineWithWarmup(s, totalSteps, config.learningRate(), (int) Math.min(100, totalSteps / 20 + 1));
+      double lr = Trainer.cosineWithWarmup(s, totalSteps, config.learningRate(), config.warmupSteps());
       onStep.accept(s, step(subnets.apply(random), indices, lr, random.nextLong()));
     }
   }

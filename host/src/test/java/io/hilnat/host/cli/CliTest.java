@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hilnat.host.agentclient.LocalAgent;
+import io.hilnat.host.supernet.SupernetCheckpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,5 +120,24 @@ class CliTest {
     Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--labels in (0, 100%]"), bad.err());
+  }
+
+  @Test
+  void supernetTrainedForMinutesSizesItsStepsOnceAndKeepsThemOnResume() throws Exception {
+    Path supernet = dir.resolve("timed-supernet");
+    List<String> command = List.of("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml",
+        "--minutes", "0.1", "--batch", "32", "--out", supernet.toString());
+    Run first = run(command.toArray(String[]::new));
+    assertEquals(0, first.code(), first.err());
+    long sized = new ObjectMapper().readTree(supernet.resolve("budget.json").toFile()).get("steps").asLong();
+    assertTrue(sized > 30, "6 s hold more than the 30 timed steps: " + sized);
+    assertTrue(first.out().contains("0.1 minutes: " + sized + " steps"), first.out());
+    assertEquals(sized, SupernetCheckpoint.metadata(supernet).get("steps").asLong());
+
+    Run again = run(command.toArray(String[]::new));
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("resuming") && again.out().contains("0.1 minutes: " + sized + " steps"),
+        "a finished timed run keeps its length: " + again.out());
+    assertEquals(sized, SupernetCheckpoint.metadata(supernet).get("steps").asLong());
   }
 }
