@@ -40,6 +40,10 @@ public final class SearchCommand implements Callable<Integer> {
       + "many minutes instead of --warmup-steps: the step count is sized from the pace of the first steps (default: off)")
   double warmupMinutes;
 
+  @Option(names = "--time-limit", defaultValue = "0", description = "minutes the run may take: no iteration starts "
+      + "unless, at the last one's pace, it and the final stage still fit (default: none)")
+  double timeLimit;
+
   @Option(names = "--batch", defaultValue = "128", description = "training batch (default ${DEFAULT-VALUE})")
   int batch;
 
@@ -130,6 +134,10 @@ public final class SearchCommand implements Callable<Integer> {
     if (!ssl && share(labels) < 1) {
       throw new IllegalArgumentException("--labels " + labels + " needs --ssl: a supervised search trains on every label");
     }
+    if (timeLimit < 0 || timeLimit > 0 && warmupMinutes >= timeLimit) {
+      throw new IllegalArgumentException("--time-limit must be 0 (none) or more minutes than --warmup-minutes leaves "
+          + "for the search, not " + timeLimit + " (warm-up " + warmupMinutes + ")");
+    }
     if (warmupMinutes < 0 || fineTuneMinutes < 0) {
       throw new IllegalArgumentException("--warmup-minutes and --fine-tune-minutes must be 0 (off) or a positive "
           + "number of minutes, not " + warmupMinutes + " and " + fineTuneMinutes);
@@ -158,7 +166,7 @@ public final class SearchCommand implements Callable<Integer> {
         fleet.add(e.declaredKind() == null ? e.target() : e.target() + " " + e.declaredKind());
       }
     }
-    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, batch, objectives, constraints, fleet,
+    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
         calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",

@@ -76,6 +76,7 @@ public final class SearchJob {
 
   /** Starts a new run, or continues one when {@code options} is null and the run folder holds one. */
   public Path execute(SearchOptions given) throws Exception {
+    long started = System.nanoTime();
     MeterRegistry metrics = new SimpleMeterRegistry();
     try (RunStore store = RunStore.open(run)) {
       SearchOptions options = resolve(store, given);
@@ -163,6 +164,11 @@ public final class SearchJob {
           log.println(line);
           log.flush();
         });
+        if (options.timeLimitMinutes() > 0) {
+          long deadline = started + (long) (options.timeLimitMinutes() * 60e9);
+          // the next iteration and the final stage, each guessed to take as long as the last iteration
+          search.withGate((it, lastSeconds) -> System.nanoTime() + (long) (2 * lastSeconds * 1e9) <= deadline);
+        }
         if (options.proxyPool() > 0) {
           search.withSeeder((pool, n) -> proxies.best(pool, n, options.seed()), options.proxyPool());
         }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param agents agents as 'HOST:PORT [KIND]'; empty starts a local agent on 127.0.0.1
  * @param fineTuneMinutes when above 0, the front's most accurate subnet is fine-tuned alone for about so many minutes
  *     at the end (on the labelled share when {@code ssl}) and exported as well
+ * @param timeLimitMinutes when above 0, no iteration starts unless the run's process would, at the last iteration's
+ *     pace, still finish it and the final stage within so many minutes of its start; the search then ends early
  * @param ssl adapt the supernet with a contrastive loss and no labels; score subnets by k-NN on the labelled share
  * @param labels share of the training labels a self-supervised search may use (1.0 otherwise)
  * @param latencyTables a latency-table database ({@code lut build}) whose tables join the latency surrogates, or null
@@ -20,7 +22,7 @@ import java.util.List;
  * @param ntkImages training images in the NTK of a subnet's condition number (a batch: cost grows with its square)
  * @param regionInputs points on the segment whose linear regions are counted
  */
-public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, int batch,
+public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, double timeLimitMinutes, int batch,
     List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,

@@ -8,6 +8,7 @@ import io.hilnat.host.search.Archives;
 import io.hilnat.host.search.Hypervolumes;
 import io.hilnat.host.search.Objective;
 import io.hilnat.host.search.Pareto;
+import io.hilnat.host.search.NatSearch;
 import io.hilnat.host.search.RunStore;
 import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
@@ -143,6 +144,8 @@ public final class SearchReport {
       md.append(String.format(Locale.ROOT, "| %d | %d | %.4f | %s |%n", it, n, hypervolumes.get(it),
           sur.length() == 0 ? (it == 0 ? "initial archive" : "–") : sur.toString()));
     }
+    store.meta(NatSearch.STOPPED_AFTER).ifPresent(k -> md.append(String.format(
+        "%nThe time limit (`--time-limit`) ended the search after iteration %s.%n", k)));
     md.append("\nHypervolume is normalised: the initial archive's per-objective minimum is 0, 1.01 × its maximum is 1.\n");
     md.append("\n## Time\n\nWall-clock seconds of this process (a resumed run counts only its own).\n\n"
         + "| part | count | seconds |\n|---|---|---|\n");

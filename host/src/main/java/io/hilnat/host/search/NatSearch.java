@@ -91,18 +91,47 @@ public final class NatSearch {
     return this;
   }
 
+  /** Whether iteration {@code iteration} may start, given how long the last one took (0 when unknown). */
+  public interface Gate {
+    boolean mayStart(int iteration, double lastIterationSeconds);
+  }
+
+  /** Run-store key of the last iteration of a search its {@link Gate} stopped early. */
+  public static final String STOPPED_AFTER = "stopped_after_iteration";
+
+  private Gate gate = (iteration, last) -> true;
+
+  /**
+   * Asks {@code gate} before planning each iteration after the initial archive (a time limit, say); a refusal
+   * ends the search there for good, also for a resumed run. An iteration already planned always completes.
+   */
+  public NatSearch withGate(Gate gate) {
+    this.gate = gate;
+    return this;
+  }
+
   /** Adds a candidate surrogate for {@code objective} to adaptive switching. */
   public NatSearch withSurrogate(String objective, Supplier<Surrogate> surrogate) {
     extraSurrogates.computeIfAbsent(objective, k -> new ArrayList<>()).add(surrogate);
     return this;
   }
 
-  /** Runs (or resumes) every iteration. */
+  /** Runs (or resumes) every iteration, up to the last one or to where the gate stopped the search. */
   public void run() throws Exception {
     int start = store.lastAdaptation().map(e -> e.getKey() + 1).orElse(0);
-    for (int it = start; it <= settings.iterations(); it++) {
+    int last = store.meta(STOPPED_AFTER).map(Integer::parseInt).orElse(settings.iterations());
+    double lastSeconds = 0;
+    for (int it = start; it <= last; it++) {
+      long began = System.nanoTime();
       List<RunStore.Candidate> candidates = store.planned(it);
       if (candidates.isEmpty()) {
+        if (it > 0 && !gate.mayStart(it, lastSeconds)) {
+          store.putMeta(STOPPED_AFTER, Integer.toString(it - 1));
+          log.accept(String.format("iteration %d: not started, the time limit leaves no room for it and the final "
+              + "stage (the last iteration took %.0f s); the search ends after iteration %d of %d", it, lastSeconds,
+              it - 1, settings.iterations()));
+          return;
+        }
         candidates = it == 0 ? initial() : plan(it);
         store.plan(it, candidates);
       } else {
@@ -117,6 +146,7 @@ public final class NatSearch {
         String checkpoint = adapter.adapt(it, distribution);
         store.recordAdaptation(it, checkpoint);
       }
+      lastSeconds = (System.nanoTime() - began) / 1e9;
     }
   }
 

@@ -1,0 +1,54 @@
+package io.hilnat.host.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hilnat.host.search.NatSearch;
+import io.hilnat.host.search.RunStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A search whose time limit is already spent when iteration 1 would start: it evaluates the initial archive,
+ * stops there, still measures and exports its front, says so in the report, and a resumed run does not go on.
+ */
+class TimeLimitTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aSpentTimeLimitEndsTheSearchAfterTheInitialArchiveForGood() throws Exception {
+    Path run = dir.resolve("run");
+    SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0,
+        0.001, 16, List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, 200, 32, 5, 2, 0, false,
+        1.0, null, 0, 0, 0, 1);
+    StringWriter log = new StringWriter();
+    new SearchJob(run, new PrintWriter(log, true)).execute(options);
+
+    List<RunStore.Row> rows;
+    try (RunStore store = RunStore.open(run)) {
+      rows = store.rows();
+      assertEquals("0", store.meta(NatSearch.STOPPED_AFTER).orElseThrow());
+      assertEquals(6, store.planned(0).size());
+      assertTrue(store.planned(1).isEmpty(), "iteration 1 was never planned");
+      assertTrue(rows.stream().anyMatch(r -> r.measurement().objective().equals(FinalStage.TEST_ERROR)),
+          "the front was still tested");
+    }
+    assertTrue(log.toString().contains("iteration 1: not started"), log.toString());
+    assertTrue(Files.readString(run.resolve("report.md")).contains("ended the search after iteration 0"));
+    try (var models = Files.list(run.resolve("models"))) {
+      assertTrue(models.anyMatch(p -> p.toString().endsWith(".tflite")));
+    }
+
+    new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(null);
+    try (RunStore store = RunStore.open(run)) {
+      assertEquals(rows, store.rows(), "a resumed run does not go past where the limit stopped it");
+      assertTrue(store.planned(1).isEmpty());
+    }
+  }
+}
