@@ -134,9 +134,10 @@ public final class SearchCommand implements Callable<Integer> {
     if (!ssl && share(labels) < 1) {
       throw new IllegalArgumentException("--labels " + labels + " needs --ssl: a supervised search trains on every label");
     }
-    if (timeLimit < 0 || timeLimit > 0 && warmupMinutes >= timeLimit) {
-      throw new IllegalArgumentException("--time-limit must be 0 (none) or more minutes than --warmup-minutes leaves "
-          + "for the search, not " + timeLimit + " (warm-up " + warmupMinutes + ")");
+    if (timeLimit < 0 || timeLimit > 0 && warmupMinutes + fineTuneMinutes >= timeLimit) {
+      throw new IllegalArgumentException("--time-limit must be 0 (none) or more minutes than --warmup-minutes and "
+          + "--fine-tune-minutes take, to leave time for the search; got " + timeLimit + " (warm-up " + warmupMinutes
+          + ", fine-tune " + fineTuneMinutes + ")");
     }
     if (warmupMinutes < 0 || fineTuneMinutes < 0) {
       throw new IllegalArgumentException("--warmup-minutes and --fine-tune-minutes must be 0 (off) or a positive "

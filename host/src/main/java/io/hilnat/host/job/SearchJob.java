@@ -165,8 +165,9 @@ public final class SearchJob {
           log.flush();
         });
         if (options.timeLimitMinutes() > 0) {
-          long deadline = started + (long) (options.timeLimitMinutes() * 60e9);
-          // the next iteration and the final stage, each guessed to take as long as the last iteration
+          // the fine-tune's minutes are kept back; the next iteration and the final stage are each guessed to take
+          // as long as the last iteration
+          long deadline = started + (long) ((options.timeLimitMinutes() - options.fineTuneMinutes()) * 60e9);
           search.withGate((it, lastSeconds) -> System.nanoTime() + (long) (2 * lastSeconds * 1e9) <= deadline);
         }
         if (options.proxyPool() > 0) {

@@ -14,7 +14,8 @@ import java.util.List;
  * @param fineTuneMinutes when above 0, the front's most accurate subnet is fine-tuned alone for about so many minutes
  *     at the end (on the labelled share when {@code ssl}) and exported as well
  * @param timeLimitMinutes when above 0, no iteration starts unless the run's process would, at the last iteration's
- *     pace, still finish it and the final stage within so many minutes of its start; the search then ends early
+ *     pace, still finish it, the final stage and the fine-tune within so many minutes of its start; the search then
+ *     ends early
  * @param ssl adapt the supernet with a contrastive loss and no labels; score subnets by k-NN on the labelled share
  * @param labels share of the training labels a self-supervised search may use (1.0 otherwise)
  * @param latencyTables a latency-table database ({@code lut build}) whose tables join the latency surrogates, or null
