@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -172,22 +173,17 @@ public final class SupernetCommand implements Runnable {
     @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Top-1 of a subnet with inherited weights, after batch-norm recalibration on 960 images.")
     static final class Eval implements Callable<Integer> {
-      @Option(names = "--supernet", required = true, description = "supernet folder") Path supernet;
-
-      @Option(names = "--arch", required = true, description = "smallest, largest, random:SEED, JSON or genes")
-      String arch;
-
-      @Option(names = "--data", description = "dataset (default: the one the supernet was trained on)")
-      String data;
+      @Mixin SubnetOptions subnet;
 
       @Spec picocli.CommandLine.Model.CommandSpec spec;
 
       @Override
       public Integer call() throws Exception {
-        String dataset = data != null ? data : SupernetCheckpoint.metadata(supernet).get("data").asText();
+        String dataset = subnet.dataset();
         Datasets.Splits splits = Datasets.load(dataset);
-        try (NDManager manager = NDManager.newBaseManager(); Supernet net = SupernetCheckpoint.load(supernet, manager)) {
-          Architecture a = ArchitectureFormat.parse(net.space(), arch);
+        try (NDManager manager = NDManager.newBaseManager();
+            Supernet net = SupernetCheckpoint.load(subnet.supernet, manager)) {
+          Architecture a = ArchitectureFormat.parse(net.space(), subnet.arch);
           double accuracy = new SubnetEvaluator(new Batches(splits.train(), splits.train()), 960, 128, manager)
               .accuracy(net, a, new Batches(splits.test(), splits.train()));
           spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f %% top-1 on %s test (%d images)%n",
@@ -198,17 +194,10 @@ public final class SupernetCommand implements Runnable {
     }
 
     @Command(name = "fine-tune", mixinStandardHelpOptions = true,
-        description = {"Fine-tune a subnet alone from its inherited weights and export it as .tflite: test top-1 before",
-            "and after, the model and result.json in --out."})
+        description = {"Fine-tune a subnet alone from its inherited weights and export it as .tflite.",
+            "Prints test top-1 before and after; writes the model and result.json into --out."})
     static final class FineTune implements Callable<Integer> {
-      @Option(names = "--supernet", required = true, description = "supernet folder (a search's supernet/iter-NNN)")
-      Path supernet;
-
-      @Option(names = "--arch", required = true, description = "smallest, largest, random:SEED, JSON or genes")
-      String arch;
-
-      @Option(names = "--data", description = "dataset (default: the one the supernet was trained on)")
-      String data;
+      @Mixin SubnetOptions subnet;
 
       @Option(names = "--epochs", defaultValue = "1", description = "passes over the labelled images (default ${DEFAULT-VALUE})")
       double epochs;
@@ -236,15 +225,16 @@ public final class SupernetCommand implements Runnable {
           throw new IllegalArgumentException("--epochs must be above 0, --minutes 0 or above and --labels in (0, 100%]"
               + ": got " + epochs + ", " + minutes + ", " + labels);
         }
-        String dataset = data != null ? data : SupernetCheckpoint.metadata(supernet).get("data").asText();
+        String dataset = subnet.dataset();
         Datasets.Splits splits = Datasets.load(dataset);
         Batches labelled = new Batches(share < 1 ? splits.train().subset(DataSplit.stratified(splits.train().labels(),
             share, seed).validation()) : splits.train(), splits.train());
         Batches test = new Batches(splits.test(), splits.train());
         Path folder = out != null ? out : Runs.timestamped("fine-tune");
         Files.createDirectories(folder);
-        try (NDManager manager = NDManager.newBaseManager(); Supernet net = SupernetCheckpoint.load(supernet, manager)) {
-          Architecture a = ArchitectureFormat.parse(net.space(), arch);
+        try (NDManager manager = NDManager.newBaseManager();
+            Supernet net = SupernetCheckpoint.load(subnet.supernet, manager)) {
+          Architecture a = ArchitectureFormat.parse(net.space(), subnet.arch);
           SubnetEvaluator evaluator = new SubnetEvaluator(labelled, 960, 128, manager);
           double before = evaluator.accuracy(net, a, test);
           log.printf(Locale.ROOT, "%s: %.2f %% test top-1 with inherited weights; fine-tuning on %d labelled images%s%n",
@@ -259,7 +249,7 @@ public final class SupernetCommand implements Runnable {
           double after = evaluator.accuracy(net, a, test);
           Path model = folder.resolve("subnet-" + ArchitectureFormat.key(net.space(), a).replace(',', '-') + ".tflite");
           Files.write(model, new TfliteExporter().export(net.extract(a)));
-          ObjectNode result = JSON.createObjectNode().put("supernet", supernet.toString())
+          ObjectNode result = JSON.createObjectNode().put("supernet", subnet.supernet.toString())
               .put("arch", ArchitectureFormat.key(net.space(), a)).put("data", dataset)
               .put("labelled_images", labelled.set().count()).put("steps", steps).put("batch", SubnetFineTuning.BATCH)
               .put("learning_rate", SubnetFineTuning.LEARNING_RATE).put("seconds", seconds)

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,7 +78,7 @@ final class FinalStage {
     }
     Map<String, Map<String, Double>> archive = store.archive(stage);
     String best = Archives.front(store.archive(options.iterations()), objectives).stream()
-        .min(java.util.Comparator.comparingDouble(k -> archive.get(k).get(error.name()))).orElseThrow();
+        .min(Comparator.comparingDouble(k -> archive.get(k).get(error.name()))).orElseThrow();
     if (store.hasAll(stage, best, List.of(FINE_TUNED_TEST_ERROR))) {
       return;
     }
