@@ -47,6 +47,15 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "128", description = "training batch (default ${DEFAULT-VALUE})")
   int batch;
 
+  @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = {"random shifts of the images in supervised warm-up and adaptation (default on; --no-augment",
+          "for warm-ups under an epoch: in those it cost 2.4 points of top-1)"})
+  boolean augment;
+
+  @Option(names = "--random-subnets", defaultValue = "1", description = "random subnets per warm-up step besides "
+      + "the largest and smallest (default ${DEFAULT-VALUE})")
+  int randomSubnets;
+
   @Option(names = "--objectives", split = ",", defaultValue = "error,latency",
       description = "minimised: error, madds, params, latency[@DEVICE], energy[@DEVICE], and the TE-NAS proxies "
           + "ntk (NTK condition number) and regions (linear regions, maximised) (default ${DEFAULT-VALUE})")
@@ -167,7 +176,7 @@ public final class SearchCommand implements Callable<Integer> {
         fleet.add(e.declaredKind() == null ? e.target() : e.target() + " " + e.declaredKind());
       }
     }
-    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, objectives, constraints, fleet,
+    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, validationImages,
         calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",

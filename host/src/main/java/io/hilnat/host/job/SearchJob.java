@@ -272,15 +272,15 @@ public final class SearchJob {
       net = new Supernet(space, data.trainSet().channels(), data.trainSet().classes(), manager, options.seed());
     }
     Function<Random, List<Architecture>> sandwich =
-        random -> List.of(space.largest(), space.smallest(), space.sample(random));
+        random -> SupernetTrainer.sandwich(space, options.randomSubnets(), random);
     String kind = options.ssl() ? " without labels (contrastive)" : "";
     if (options.warmupMinutes() > 0) {
       Trainer trainer = trainer(net, data, options, 0.1, SupernetTraining.TIMING_STEPS, options.seed(), manager);
       Optional<String> sized = store.meta(WARMUP_STEPS);
       if (sized.isEmpty()) {
-        log.printf("warming up the supernet on %s%s for %.1f minutes: sandwich steps (largest, smallest, one random) "
+        log.printf("warming up the supernet on %s%s for %.1f minutes: sandwich steps (largest, smallest, %d random) "
             + "of %d images, as many as the pace of the first %d allows%n", options.data(), kind,
-            options.warmupMinutes(), options.batch(), SupernetTraining.TIMING_STEPS);
+            options.warmupMinutes(), options.randomSubnets(), options.batch(), SupernetTraining.TIMING_STEPS);
         log.flush();
         long total = SupernetTraining.sizeToBudget("supernet warm-up", net, trainer, sandwich, warmup, options.data(),
             done, options.warmupMinutes() * 60);
@@ -295,8 +295,8 @@ public final class SearchJob {
         SupernetTraining.run("supernet warm-up", net, trainer, sandwich, warmup, options.data(), done, total, 50);
       }
     } else if (done < options.warmupSteps()) {
-      log.printf("warming up the supernet on %s%s: %d sandwich steps (largest, smallest, one random) of %d images%n",
-          options.data(), kind, options.warmupSteps(), options.batch());
+      log.printf("warming up the supernet on %s%s: %d sandwich steps (largest, smallest, %d random) of %d images%n",
+          options.data(), kind, options.warmupSteps(), options.randomSubnets(), options.batch());
       log.flush();
       Trainer trainer = trainer(net, data, options, 0.1, Math.max(1, options.warmupSteps() / 20), options.seed(), manager);
       SupernetTraining.run("supernet warm-up", net, trainer, sandwich, warmup, options.data(), done,
@@ -326,8 +326,8 @@ public final class SearchJob {
       return new ContrastiveTrainer(net, unlabelled, Augmentation.contrastive(Math.max(1, set.size() / 8), true),
           new ContrastiveTrainer.Config(options.batch(), lr, 0.2, 64, warmupSteps, seed), manager);
     }
-    return new SupernetTrainer(net, data.train(), new SupernetTrainer.Config(options.batch(), lr, 0.9, 3e-5, 1, 0.1,
-        warmupSteps, seed), manager);
+    return new SupernetTrainer(net, data.train(), new SupernetTrainer.Config(options.batch(), lr, 0.9, 3e-5,
+        options.randomSubnets(), 0.1, warmupSteps, seed, 0, options.augment()), manager);
   }
 
   /** Online transfer: fine-tunes on subnets from the archive's distribution (the largest first: the teacher). */

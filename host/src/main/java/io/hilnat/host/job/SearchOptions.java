@@ -24,7 +24,7 @@ import java.util.List;
  * @param regionInputs points on the segment whose linear regions are counted
  */
 public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, double timeLimitMinutes, int batch,
-    List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
+    Boolean augment, Integer randomSubnets, List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
     int ntkImages, int regionInputs, long seed) {
@@ -34,6 +34,9 @@ public record SearchOptions(String space, String data, String supernet, int warm
   public static final int REGION_INPUTS = 400;
 
   public SearchOptions {
+    // runs stored before these options augmented and warmed up with one random subnet a step
+    augment = augment == null || augment;
+    randomSubnets = randomSubnets == null ? 1 : randomSubnets;
     ntkImages = ntkImages == 0 ? NTK_IMAGES : ntkImages;
     regionInputs = regionInputs == 0 ? REGION_INPUTS : regionInputs;
   }

@@ -28,15 +28,18 @@ public final class SupernetTrainer implements Trainer {
    * importance before every such step (0: never; see {@link #sortChannels()}). Off by default: OFA sorts when
    * a shrinking phase first trains smaller expand ratios, but the sandwich rule trains them from the first
    * step, and on tiny-mbv3 (150 steps) sorting every 25 or once at step 75 left the smallest subnet's
-   * top-1 within run-to-run noise (69.5 % unsorted; 68.6 %, 69.8 %).
+   * top-1 within run-to-run noise (69.5 % unsorted; 68.6 %, 69.8 %). {@code augment}: random shifts of up to
+   * an eighth of the image (see {@link Batches#images}); they cost accuracy in runs shorter than an epoch, where
+   * nothing overfits yet (Fashion-MNIST, largest tiny-mbv3 subnet, 5 minutes, 0.8 epochs: 86.4 % with, 88.8 %
+   * without).
    */
   public record Config(int batchSize, double learningRate, double momentum, double weightDecay,
-      int randomSubnets, double labelSmoothing, int warmupSteps, long seed, int sortChannelsEvery) {
+      int randomSubnets, double labelSmoothing, int warmupSteps, long seed, int sortChannelsEvery, boolean augment) {
 
-    /** Without channel sorting: fine-tuning one subnet, or training where no expand ratio is smaller. */
+    /** Augmented, without channel sorting: fine-tuning one subnet, or training where no expand ratio is smaller. */
     public Config(int batchSize, double learningRate, double momentum, double weightDecay, int randomSubnets,
         double labelSmoothing, int warmupSteps, long seed) {
-      this(batchSize, learningRate, momentum, weightDecay, randomSubnets, labelSmoothing, warmupSteps, seed, 0);
+      this(batchSize, learningRate, momentum, weightDecay, randomSubnets, labelSmoothing, warmupSteps, seed, 0, true);
     }
   }
 
@@ -54,11 +57,15 @@ public final class SupernetTrainer implements Trainer {
     this.optimizer = new NesterovSgd(config.momentum(), config.weightDecay(), state);
   }
 
-  /** Subnets of one sandwich step: largest, smallest, then random ones. */
+  /** Subnets of one sandwich step: largest, smallest, then {@code Config.randomSubnets} random ones. */
   public List<Architecture> sandwich(Random random) {
-    SearchSpace space = net.space();
+    return sandwich(net.space(), config.randomSubnets(), random);
+  }
+
+  /** Subnets of one sandwich step of {@code space}: largest, smallest, then {@code randomSubnets} random ones. */
+  public static List<Architecture> sandwich(SearchSpace space, int randomSubnets, Random random) {
     List<Architecture> archs = new ArrayList<>(List.of(space.largest(), space.smallest()));
-    for (int i = 0; i < config.randomSubnets(); i++) {
+    for (int i = 0; i < randomSubnets; i++) {
       archs.add(space.sample(random));
     }
     return archs;
@@ -91,7 +98,8 @@ public final class SupernetTrainer implements Trainer {
         NDArray total = null;
         NDArray teacher = null;
         for (Architecture arch : archs) {
-          NDArray images = train.images(step, order, from, count, arch.resolution(), new Random(augmentSeed));
+          NDArray images = train.images(step, order, from, count, arch.resolution(),
+              config.augment() ? new Random(augmentSeed) : null);
           NDArray logProbs = net.forward(arch, images, true).logSoftmax(1);
           NDArray target;
           if (teacher == null) {

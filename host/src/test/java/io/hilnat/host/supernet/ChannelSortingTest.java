@@ -181,7 +181,7 @@ class ChannelSortingTest {
     for (int run = 0; run < 2; run++) {
       try (Supernet net = varied(6)) {
         SupernetTrainer trainer = new SupernetTrainer(net, batches,
-            new SupernetTrainer.Config(8, 0.01, 0.9, 3e-5, 0, 0.1, 1, 1, run == 0 ? 0 : 2), manager);
+            new SupernetTrainer.Config(8, 0.01, 0.9, 3e-5, 0, 0.1, 1, 1, run == 0 ? 0 : 2, true), manager);
         manager.getEngine().setRandomSeed(9); // the same dropout masks in both runs
         trainer.train(0, 3, 3, new Random(2), r -> List.of(SPACE.largest()), (s, r) -> {}, () -> true);
         largest[run] = logits(net, SPACE.largest(), 1);

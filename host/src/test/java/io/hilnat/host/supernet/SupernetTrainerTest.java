@@ -66,6 +66,23 @@ class SupernetTrainerTest {
   }
 
   @Test
+  void augmentationCanBeSwitchedOff() {
+    assertTrue(Math.abs(firstStepLoss(true, 1) - firstStepLoss(true, 2)) > 1e-4,
+        "augmented: another augmentation seed shifts other images");
+    assertEquals(firstStepLoss(false, 1), firstStepLoss(false, 2), 1e-6, "unaugmented: the seed changes nothing");
+  }
+
+  /** The loss of one step of a fresh supernet, the dropout masks fixed, the images shifted by {@code augmentSeed}. */
+  private static double firstStepLoss(boolean augment, long augmentSeed) {
+    try (Supernet net = new Supernet(SPACE, 1, 10, manager, 11)) {
+      SupernetTrainer trainer = new SupernetTrainer(net, train,
+          new SupernetTrainer.Config(32, 0.05, 0.9, 3e-5, 0, 0.1, 1, 1, 0, augment), manager);
+      manager.getEngine().setRandomSeed(5);
+      return trainer.step(List.of(SPACE.largest(), SPACE.smallest()), range(0, 32), 0, 32, 0.05, augmentSeed).loss();
+    }
+  }
+
+  @Test
   void memoryStaysFlatOverManySteps() {
     ImageSet tiny = train.set().subset(range(0, 256));
     Batches small = new Batches(tiny, tiny);

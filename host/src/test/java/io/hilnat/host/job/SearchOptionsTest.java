@@ -1,0 +1,42 @@
+package io.hilnat.host.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Settings as run.db stores them: a run resumed later keeps what it was started with, older runs included. */
+class SearchOptionsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static SearchOptions options(boolean augment) {
+    return new SearchOptions("tiny-mbv3", "fashion-mnist", null, 300, 7.5, 15, 128, augment, 2, List.of("error", "latency"),
+        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, 3000, 480, 30, 5, 0, false, 1.0, null, 0, 0, 0, 1);
+  }
+
+  @Test
+  void storedSettingsReadBackTheSame() throws Exception {
+    SearchOptions unaugmented = options(false);
+    SearchOptions read = JSON.readValue(JSON.writeValueAsString(unaugmented), SearchOptions.class);
+    assertEquals(unaugmented, read);
+    assertFalse(read.augment());
+    assertEquals(2, read.randomSubnets());
+    assertEquals(SearchOptions.NTK_IMAGES, read.ntkImages(), "0 means the default");
+  }
+
+  @Test
+  void runsStoredBeforeAnOptionKeepTheirBehaviour() throws Exception {
+    ObjectNode stored = JSON.valueToTree(options(false));
+    stored.remove(List.of("augment", "randomSubnets", "ntkImages", "regionInputs"));
+    SearchOptions read = JSON.treeToValue(stored, SearchOptions.class);
+    assertTrue(read.augment(), "runs before --no-augment trained on shifted images");
+    assertEquals(1, read.randomSubnets(), "and warmed up with one random subnet a step");
+    assertEquals(SearchOptions.NTK_IMAGES, read.ntkImages());
+    assertEquals(SearchOptions.REGION_INPUTS, read.regionInputs());
+  }
+}
