@@ -336,7 +336,7 @@ public final class SearchJob {
     Path dir = run.resolve("supernet").resolve(String.format("iter-%03d", iteration));
     if (options.adaptSteps() > 0) {
       try (NDManager scope = manager.newSubManager()) {
-        Trainer trainer = trainer(net, data, options, 0.02, 1, options.seed() + 1000L * (iteration + 1), scope);
+        Trainer trainer = trainer(net, data, options, options.adaptLr(), 1, options.seed() + 1000L * (iteration + 1), scope);
         SupernetTraining.run("adapt " + iteration, net, trainer, random -> {
           List<Architecture> archs = new ArrayList<>(List.of(net.space().largest()));
           for (int i = 0; i < options.adaptSubnets(); i++) {

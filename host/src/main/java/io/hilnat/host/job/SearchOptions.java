@@ -25,18 +25,21 @@ import java.util.List;
  */
 public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, double timeLimitMinutes, int batch,
     Boolean augment, Integer randomSubnets, List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
-    int candidates, int population, int generations, int adaptSteps, int adaptSubnets, int validationImages,
+    int candidates, int population, int generations, int adaptSteps, int adaptSubnets, Double adaptLr, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
     int ntkImages, int regionInputs, long seed) {
 
   /** TE-NAS's proxies as a search computes them unless told otherwise (runs stored before these options: 0). */
   public static final int NTK_IMAGES = 16;
   public static final int REGION_INPUTS = 400;
+  /** Peak learning rate of each iteration's adaptation (cosine to zero over its steps). */
+  public static final double ADAPT_LR = 0.02;
 
   public SearchOptions {
     // runs stored before these options augmented and warmed up with one random subnet a step
     augment = augment == null || augment;
     randomSubnets = randomSubnets == null ? 1 : randomSubnets;
+    adaptLr = adaptLr == null ? ADAPT_LR : adaptLr;
     ntkImages = ntkImages == 0 ? NTK_IMAGES : ntkImages;
     regionInputs = regionInputs == 0 ? REGION_INPUTS : regionInputs;
   }

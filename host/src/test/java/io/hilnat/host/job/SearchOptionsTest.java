@@ -16,7 +16,7 @@ class SearchOptionsTest {
 
   private static SearchOptions options(boolean augment) {
     return new SearchOptions("tiny-mbv3", "fashion-mnist", null, 300, 7.5, 15, 128, augment, 2, List.of("error", "latency"),
-        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, 3000, 480, 30, 5, 0, false, 1.0, null, 0, 0, 0, 1);
+        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, 0.005, 3000, 480, 30, 5, 0, false, 1.0, null, 0, 0, 0, 1);
   }
 
   @Test
@@ -26,16 +26,18 @@ class SearchOptionsTest {
     assertEquals(unaugmented, read);
     assertFalse(read.augment());
     assertEquals(2, read.randomSubnets());
+    assertEquals(0.005, read.adaptLr());
     assertEquals(SearchOptions.NTK_IMAGES, read.ntkImages(), "0 means the default");
   }
 
   @Test
   void runsStoredBeforeAnOptionKeepTheirBehaviour() throws Exception {
     ObjectNode stored = JSON.valueToTree(options(false));
-    stored.remove(List.of("augment", "randomSubnets", "ntkImages", "regionInputs"));
+    stored.remove(List.of("augment", "randomSubnets", "adaptLr", "ntkImages", "regionInputs"));
     SearchOptions read = JSON.treeToValue(stored, SearchOptions.class);
     assertTrue(read.augment(), "runs before --no-augment trained on shifted images");
     assertEquals(1, read.randomSubnets(), "and warmed up with one random subnet a step");
+    assertEquals(SearchOptions.ADAPT_LR, read.adaptLr(), "and adapted at the default rate");
     assertEquals(SearchOptions.NTK_IMAGES, read.ntkImages());
     assertEquals(SearchOptions.REGION_INPUTS, read.regionInputs());
   }

@@ -25,7 +25,7 @@ class TimeLimitTest {
   void aSpentTimeLimitEndsTheSearchAfterTheInitialArchiveForGood() throws Exception {
     Path run = dir.resolve("run");
     SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0,
-        0.001, 16, true, 1, List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, 200, 32, 5, 2, 0, false,
+        0.001, 16, true, 1, List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, 200, 32, 5, 2, 0, false,
         1.0, null, 0, 0, 0, 1);
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
