@@ -89,8 +89,8 @@ public final class SearchCommand implements Callable<Integer> {
   int adaptSteps;
 
   @Option(names = "--adapt-lr", defaultValue = "" + SearchOptions.ADAPT_LR, description = {"peak learning rate of "
-      + "each adaptation (default ${DEFAULT-VALUE}); lower for a --supernet trained to", "convergence: 0.02 took "
-      + "0.6 points off one trained for 30 minutes"})
+      + "each adaptation (default ${DEFAULT-VALUE}); lower for a --supernet trained to convergence:",
+      "3 iterations at 0.02 took one's largest subnet from 92.2 to 91.9 %%, at 0.002 to 92.1 %%"})
   double adaptLr;
 
   @Option(names = "--adapt-subnets", defaultValue = "2", description = "subnets drawn per adaptation step besides the largest (default ${DEFAULT-VALUE})")
