@@ -33,7 +33,7 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     Path run = out != null ? out : Runs.timestamped("demo");
     SearchOptions options = new SearchOptions("tiny-mbv3", "fashion-mnist", null, 500, 7.5, 15.0, 128, false, 1, List.of("error", "latency"),
-        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, null, 3000, 480, 30, 5, 0, false, 1.0, null, 0, 0, 0, 1);
+        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, null, 3000, 960, 30, 5, 0, false, 1.0, null, 0, 0, 0, 1);
     log.printf("hilnat demo: NAT search on Fashion-MNIST (space tiny-mbv3), error vs latency on a local agent; "
         + "run folder %s (continue after a crash with ./hilnat search --resume %s)%n", run.toAbsolutePath(), run);
     log.flush();
