@@ -25,11 +25,16 @@ public final class CpuAffinity {
           + " (is this the right profile?)";
     }
     String list = cpus.stream().map(String::valueOf).collect(Collectors.joining(","));
-    try {
-      commands.run(List.of("taskset", "-a", "-p", "-c", list, String.valueOf(pid)));
-      return "pinned to CPUs " + list;
-    } catch (IOException e) {
-      return "not pinned: taskset failed (" + e.getMessage().strip() + ")";
+    // -a walks the process's threads; one that exits meanwhile fails the call, so a second try is worth it
+    IOException failure = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        commands.run(List.of("taskset", "-a", "-p", "-c", list, String.valueOf(pid)));
+        return "pinned to CPUs " + list;
+      } catch (IOException e) {
+        failure = e;
+      }
     }
+    return "not pinned: taskset failed (" + failure.getMessage().strip() + ")";
   }
 }
