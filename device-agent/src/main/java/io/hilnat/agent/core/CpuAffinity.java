@@ -25,7 +25,7 @@ public final class CpuAffinity {
           + " (is this the right profile?)";
     }
     String list = cpus.stream().map(String::valueOf).collect(Collectors.joining(","));
-    // -a walks the process's threads; one that exits meanwhile fails the call, so a second try is worth it
+    // -a walks the process's threads; one that exits meanwhile fails the call, so it is tried again
     IOException failure = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {

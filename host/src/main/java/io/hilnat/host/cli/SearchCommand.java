@@ -52,7 +52,7 @@ public final class SearchCommand implements Callable<Integer> {
           "for warm-ups under an epoch: in those it cost 2.4 points of top-1)"})
   boolean augment;
 
-  @Option(names = "--random-subnets", defaultValue = "1", description = "random subnets per warm-up step besides "
+  @Option(names = "--random-subnets", defaultValue = "" + SearchOptions.RANDOM_SUBNETS, description = "random subnets per warm-up step besides "
       + "the largest and smallest (default ${DEFAULT-VALUE})")
   int randomSubnets;
 

@@ -16,6 +16,9 @@ import java.util.List;
  * @param timeLimitMinutes when above 0, no iteration starts unless the run's process would, at the last iteration's
  *     pace, still finish it, the final stage and the fine-tune within so many minutes of its start; the search then
  *     ends early
+ * @param augment random shifts of the images in supervised warm-up and adaptation
+ * @param randomSubnets random subnets per warm-up step besides the largest and smallest
+ * @param adaptLr peak learning rate of each iteration's adaptation
  * @param ssl adapt the supernet with a contrastive loss and no labels; score subnets by k-NN on the labelled share
  * @param labels share of the training labels a self-supervised search may use (1.0 otherwise)
  * @param latencyTables a latency-table database ({@code lut build}) whose tables join the latency surrogates, or null
@@ -32,13 +35,14 @@ public record SearchOptions(String space, String data, String supernet, int warm
   /** TE-NAS's proxies as a search computes them unless told otherwise (runs stored before these options: 0). */
   public static final int NTK_IMAGES = 16;
   public static final int REGION_INPUTS = 400;
+  public static final int RANDOM_SUBNETS = 1;
   /** Peak learning rate of each iteration's adaptation (cosine to zero over its steps). */
   public static final double ADAPT_LR = 0.02;
 
   public SearchOptions {
     // runs stored before these options augmented and warmed up with one random subnet a step
     augment = augment == null || augment;
-    randomSubnets = randomSubnets == null ? 1 : randomSubnets;
+    randomSubnets = randomSubnets == null ? RANDOM_SUBNETS : randomSubnets;
     adaptLr = adaptLr == null ? ADAPT_LR : adaptLr;
     ntkImages = ntkImages == 0 ? NTK_IMAGES : ntkImages;
     regionInputs = regionInputs == 0 ? REGION_INPUTS : regionInputs;
