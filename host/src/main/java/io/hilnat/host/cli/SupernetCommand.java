@@ -3,6 +3,8 @@ package io.hilnat.host.cli;
 import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
+import io.hilnat.host.data.ImageSet;
+import io.hilnat.host.job.SearchData;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
@@ -32,6 +34,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code hilnat supernet train}, {@code hilnat subnet eval} and {@code hilnat subnet fine-tune}. */
@@ -94,14 +97,38 @@ public final class SupernetCommand implements Runnable {
     @Option(names = "--temperature", defaultValue = "0.2", description = "InfoNCE temperature with --ssl (default ${DEFAULT-VALUE})")
     double temperature;
 
+    @Option(names = "--val-images", defaultValue = "1000", description = {"training images held out, as a search "
+        + "with the same --val-images and --seed holds them out", "for validation: it then scores subnets on images "
+        + "this supernet never saw (default ${DEFAULT-VALUE}, as search's; 0: train on all)"})
+    int validationImages;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the held-out split, the weights and the "
+        + "training (default ${DEFAULT-VALUE}, as search's)")
+    long seed;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter log = spec.commandLine().getOut();
+      if (validationImages < 0) {
+        throw new ParameterException(spec.commandLine(), "--val-images must be 0 or more, got " + validationImages);
+      }
+      SupernetCheckpoint.HeldOut heldOut = new SupernetCheckpoint.HeldOut(data, validationImages, seed);
+      if (Files.isRegularFile(out.resolve("supernet.json"))) {
+        SupernetCheckpoint.HeldOut trained = SupernetCheckpoint.heldOut(out)
+            .orElse(new SupernetCheckpoint.HeldOut(SupernetCheckpoint.metadata(out).get("data").asText(), 0, seed));
+        if (!trained.equals(heldOut)) {
+          throw new ParameterException(spec.commandLine(), out + " was trained holding out " + trained
+              + "; resume it with --data " + trained.data() + " --val-images " + trained.validationImages()
+              + " --seed " + trained.seed() + ", or train a new one into another --out");
+        }
+      }
       Datasets.Splits splits = Datasets.load(data);
-      Batches train = new Batches(splits.train(), splits.train());
-      Batches test = new Batches(splits.test(), splits.train());
+      ImageSet trainSet = validationImages == 0 ? splits.train()
+          : splits.train().subset(SearchData.validationSplit(splits.train(), validationImages, seed).train());
+      Batches train = new Batches(trainSet, trainSet);
+      Batches test = new Batches(splits.test(), trainSet);
       SearchSpace s = SearchSpaceLoader.load(space);
       try (NDManager manager = NDManager.newBaseManager()) {
         Supernet net;
@@ -111,17 +138,22 @@ public final class SupernetCommand implements Runnable {
           done = SupernetCheckpoint.metadata(out).get("steps").asLong();
           log.printf("resuming %s at step %d%n", out, done);
         } else {
-          net = new Supernet(s, splits.train().channels(), splits.train().classes(), manager, 1);
+          net = new Supernet(s, splits.train().channels(), splits.train().classes(), manager, seed);
+          SupernetCheckpoint.saveHeldOut(out, heldOut);
+        }
+        if (validationImages > 0) {
+          log.printf("training on %d of %d training images: %s held out%n", trainSet.count(), splits.train().count(),
+              heldOut);
         }
         int ramp = minutes > 0 ? SupernetTraining.TIMING_STEPS : Math.min(200, (int) (steps / 20) + 1);
         SupernetTrainer supervised = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5,
-            randomSubnets, 0.1, ramp, 1, sortChannelsEvery, augment), manager);
+            randomSubnets, 0.1, ramp, seed, sortChannelsEvery, augment), manager);
         Trainer trainer = supervised;
         if (ssl) {
-          ByteImages images = ByteImages.of(splits.train(), ByteImages.numberedClasses(splits.train().classes()));
+          ByteImages images = ByteImages.of(trainSet, ByteImages.numberedClasses(trainSet.classes()));
           trainer = new ContrastiveTrainer(net, new BatchLoader(images, Normalization.of(images), Augmentation.none()),
               Augmentation.contrastive(Math.max(1, splits.train().size() / 8), true),
-              new ContrastiveTrainer.Config(batch, lr, temperature, 64, ramp, 1), manager);
+              new ContrastiveTrainer.Config(batch, lr, temperature, 64, ramp, seed), manager);
         }
         String task = ssl ? "supernet (contrastive)" : "supernet";
         long total = steps;
@@ -141,8 +173,8 @@ public final class SupernetCommand implements Runnable {
         SupernetTraining.run(task, net, trainer, supervised::sandwich, out, data, done, total, checkpointEvery);
         if (ssl) {
           KnnProbe knn = new KnnProbe(new SubnetEvaluator(train, 960, 128, manager), 10, 200, manager);
-          Batches labelled = new Batches(splits.train().subset(DataSplit.stratified(splits.train().labels(), 0.01, 1)
-              .validation()), splits.train());
+          Batches labelled = new Batches(trainSet.subset(DataSplit.stratified(trainSet.labels(), 0.01, 1)
+              .validation()), trainSet);
           for (Architecture arch : new Architecture[] {s.largest(), s.smallest()}) {
             log.printf(Locale.ROOT, "%s subnet: %.2f %% test top-1 by 10-NN over 1 %% of the labels (%d images)%n",
                 arch.equals(s.largest()) ? "largest" : "smallest", 100 * knn.accuracy(net, arch, labelled, test),

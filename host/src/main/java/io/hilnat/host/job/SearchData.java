@@ -15,8 +15,7 @@ public record SearchData(ImageSet trainSet, Batches train, Batches validation, B
   /** {@code labels}: the share of training images whose labels may be used (a stratified subset). */
   public static SearchData load(String spec, int validationImages, double labels, long seed) {
     Datasets.Splits splits = Datasets.load(spec);
-    DataSplit split = DataSplit.stratified(splits.train().labels(),
-        Math.min(0.5, (double) validationImages / splits.train().count()), seed);
+    DataSplit split = validationSplit(splits.train(), validationImages, seed);
     ImageSet trainSet = splits.train().subset(split.train());
     if (!(labels > 0 && labels <= 1)) {
       throw new IllegalArgumentException("the labelled share must be in (0, 1], got " + labels);
@@ -26,5 +25,10 @@ public record SearchData(ImageSet trainSet, Batches train, Batches validation, B
     return new SearchData(trainSet, new Batches(trainSet, trainSet),
         new Batches(splits.train().subset(split.validation()), trainSet), new Batches(splits.test(), trainSet),
         new Batches(labelled, trainSet));
+  }
+
+  /** The stratified split of about {@code validationImages} (at most half) that a search holds out of {@code train}. */
+  public static DataSplit validationSplit(ImageSet train, int validationImages, long seed) {
+    return DataSplit.stratified(train.labels(), Math.min(0.5, (double) validationImages / train.count()), seed);
   }
 }

@@ -68,6 +68,8 @@ public final class SearchJob {
   private static final double REGION_SEGMENT = 0.005;
   private final Path run;
   private final PrintWriter log;
+  /** Whether the supernet has never trained on the validation images (its adapted checkpoints say so too). */
+  private boolean validationUnseen;
 
   public SearchJob(Path run, PrintWriter log) {
     this.run = run;
@@ -254,15 +256,32 @@ public final class SearchJob {
   private Supernet supernet(RunStore store, SearchOptions options, SearchSpace space, SearchData data,
       NDManager manager) throws Exception {
     Optional<Map.Entry<Integer, String>> last = store.lastAdaptation();
+    SupernetCheckpoint.HeldOut validationSplit = heldOut(options);
     if (last.isPresent()) {
       log.printf("supernet from %s (after iteration %d)%n", last.get().getValue(), last.get().getKey());
-      return SupernetCheckpoint.load(run.resolve(last.get().getValue()), space, manager);
+      Path dir = run.resolve(last.get().getValue());
+      validationUnseen = SupernetCheckpoint.heldOut(dir).map(validationSplit::equals).orElse(false);
+      return SupernetCheckpoint.load(dir, space, manager);
     }
     if (options.supernet() != null) {
       log.printf("supernet from %s%n", options.supernet());
-      return SupernetCheckpoint.load(Path.of(options.supernet()), space, manager);
+      Path dir = Path.of(options.supernet());
+      Optional<SupernetCheckpoint.HeldOut> trained = SupernetCheckpoint.heldOut(dir);
+      validationUnseen = trained.map(validationSplit::equals).orElse(false);
+      if (!validationUnseen) {
+        String warning = String.format("the supernet %s was trained on this search's validation images (it held out "
+            + "%s, the search validates on %s): validation errors read low and favour what it memorised; the test "
+            + "top-1 is unaffected. For clean validation train it with `hilnat supernet train --data %s "
+            + "--val-images %d --seed %d`.", dir, trained.map(Object::toString).orElse("none"), validationSplit,
+            options.data(), options.validationImages(), options.seed());
+        log.println("warning: " + warning);
+        store.putMeta(SearchReport.VALIDATION_WARNING, warning);
+      }
+      return SupernetCheckpoint.load(dir, space, manager);
     }
+    validationUnseen = true;
     Path warmup = run.resolve("supernet").resolve("warmup");
+    SupernetCheckpoint.saveHeldOut(warmup, validationSplit);
     Supernet net;
     long done = 0;
     if (Files.isRegularFile(warmup.resolve("supernet.json"))) {
@@ -348,6 +367,14 @@ public final class SearchJob {
     } else {
       SupernetCheckpoint.save(net, dir, options.data(), 0);
     }
+    if (validationUnseen) {
+      SupernetCheckpoint.saveHeldOut(dir, heldOut(options));
+    }
     return dir;
+  }
+
+  /** The training images this search holds out for validation. */
+  private static SupernetCheckpoint.HeldOut heldOut(SearchOptions options) {
+    return new SupernetCheckpoint.HeldOut(options.data(), options.validationImages(), options.seed());
   }
 }

@@ -36,6 +36,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class SearchReport {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Store key: why the validation errors of this run read optimistic, shown at the report's top. */
+  public static final String VALIDATION_WARNING = "validation_warning";
 
   private SearchReport() {}
 
@@ -133,6 +135,7 @@ public final class SearchReport {
     StringBuilder md = new StringBuilder("# hilnat search report\n\n");
     md.append(String.format("Run folder `%s`; store `run.db`. Options: `%s`.%n%n", run.toAbsolutePath(),
         store.meta("options").orElse("")));
+    store.meta(VALIDATION_WARNING).ifPresent(w -> md.append("**Warning:** ").append(w).append("\n\n"));
     md.append("## Iterations\n\n| iteration | real evaluations | hypervolume | surrogate (objective: model, cross-validated τ (≤ 10 folds), τ on this "
         + "iteration's real results) |\n|---|---|---|---|\n");
     for (int it = 0; it <= iterations; it++) {

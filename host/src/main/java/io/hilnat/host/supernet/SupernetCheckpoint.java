@@ -9,18 +9,46 @@ import io.hilnat.host.space.SearchSpaceLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A supernet folder: {@code supernet.json} (space, input channels, classes, data, steps trained),
  * {@code space.yaml} (the space itself, so a supernet of a space read from a file loads anywhere) and
  * {@code supernet.bin.gz} (weights and batch-norm statistics). Written atomically, so a crash never
- * leaves a half checkpoint.
+ * leaves a half checkpoint. {@code held-out.json}, where present, names the training images it never saw.
  */
 public final class SupernetCheckpoint {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HELD_OUT = "held-out.json";
+
+  /**
+   * The training images a supernet was trained without: the stratified split of {@code validationImages} drawn with
+   * {@code seed} from {@code data}'s training set, as a search holds out for validation. A search validating on the
+   * same split scores subnets on images the supernet never saw.
+   */
+  public record HeldOut(String data, int validationImages, long seed) {
+    @Override
+    public String toString() {
+      return validationImages + " images of " + data + " (seed " + seed + ")";
+    }
+  }
 
   private SupernetCheckpoint() {}
+
+  public static void saveHeldOut(Path dir, HeldOut heldOut) throws IOException {
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve(HELD_OUT + ".tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), heldOut);
+    Files.move(tmp, dir.resolve(HELD_OUT), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** What the supernet in {@code dir} was trained without; empty when it saw every training image (or is older). */
+  public static Optional<HeldOut> heldOut(Path dir) throws IOException {
+    Path file = dir.resolve(HELD_OUT);
+    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(), HeldOut.class)) : Optional.empty();
+  }
 
   public static void save(Supernet net, Path dir, String data, long steps) throws IOException {
     Files.createDirectories(dir);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hilnat.host.agentclient.LocalAgent;
+import io.hilnat.host.job.SearchJob;
+import io.hilnat.host.job.SearchOptions;
 import io.hilnat.host.supernet.SupernetCheckpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,11 @@ class CliTest {
     Run badArch = run("export", "--arch", "{\"resolution\":999,\"width\":1.0,\"stages\":[]}", "-o", "x.tflite");
     assertEquals(2, badArch.code());
     assertTrue(badArch.err().contains("resolution 999"), badArch.err());
+
+    Run shortDemo = run("demo", "--minutes", "6", "--out", dir.resolve("short-demo").toString());
+    assertEquals(2, shortDemo.code());
+    assertTrue(shortDemo.err().contains("--minutes must be at least 10"), shortDemo.err());
+    assertTrue(Files.notExists(dir.resolve("short-demo")), "a refused demo leaves no run folder behind");
   }
 
   @Test
@@ -120,6 +128,35 @@ class CliTest {
     Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--labels in (0, 100%]"), bad.err());
+  }
+
+  @Test
+  void aSearchValidatesOnImagesItsSupernetNeverSawOrItsReportWarns() throws Exception {
+    Path supernet = dir.resolve("held-out-supernet");
+    Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "2", "--batch",
+        "16", "--val-images", "200", "--out", supernet.toString());
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("training on 59800 of 60000 training images"), train.out());
+    assertEquals(Optional.of(new SupernetCheckpoint.HeldOut("fashion-mnist", 200, 1)), SupernetCheckpoint.heldOut(supernet));
+
+    Run otherSplit = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "4",
+        "--batch", "16", "--val-images", "0", "--out", supernet.toString());
+    assertEquals(2, otherSplit.code(), "resuming with another held-out split would train on validation images");
+    assertTrue(otherSplit.err().contains("was trained holding out 200 images of fashion-mnist (seed 1); resume it with "
+        + "--data fashion-mnist --val-images 200 --seed 1"), otherSplit.err());
+    assertEquals(2, SupernetCheckpoint.metadata(supernet).get("steps").asLong(), "the refused resume trained nothing");
+
+    for (int validation : new int[] {200, 300}) {
+      Path search = dir.resolve("search-validating-on-" + validation);
+      new SearchJob(search, new PrintWriter(new StringWriter(), true)).execute(new SearchOptions(
+          "src/test/resources/spaces/micro.yaml", "fashion-mnist", supernet.toString(), 3, 0, 0.001, 16, true, 1,
+          List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, validation, 32, 5, 2, 0, false,
+          1.0, null, 0, 0, 0, 1));
+      String report = Files.readString(search.resolve("report.md"));
+      assertEquals(validation != 200, report.contains("**Warning:** the supernet " + supernet + " was trained on this "
+          + "search's validation images (it held out 200 images of fashion-mnist (seed 1), the search validates on "
+          + validation + " images"), report);
+    }
   }
 
   @Test

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hilnat.host.search.NatSearch;
 import io.hilnat.host.search.RunStore;
+import io.hilnat.host.supernet.SupernetCheckpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +42,8 @@ class TimeLimitTest {
           "the front was still tested");
     }
     assertTrue(log.toString().contains("iteration 1: not started"), log.toString());
+    assertEquals(Optional.of(new SupernetCheckpoint.HeldOut("fashion-mnist", 200, 1)),
+        SupernetCheckpoint.heldOut(run.resolve("supernet").resolve("warmup")), "its warm-up never saw the validation images");
     assertTrue(Files.readString(run.resolve("report.md")).contains("ended the search after iteration 0"));
     try (var models = Files.list(run.resolve("models"))) {
       assertTrue(models.anyMatch(p -> p.toString().endsWith(".tflite")));
