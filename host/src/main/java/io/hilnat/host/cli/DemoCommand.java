@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         "(NAT, online transfer) for top-1 error vs latency measured on a local agent; prints the report's path."})
 public final class DemoCommand implements Callable<Integer> {
 
-  /** What the four iterations and the final test took after the warm-up on this 2-core machine (6.2 min). */
+  /** Left for the four iterations and the final test after the warm-up: they took 6.2 minutes on 2 cores here. */
   static final double SEARCH_MINUTES = 7.5;
   /** Warm-ups at least this long leave a supernet that adaptation at the search's default rate sets back. */
   static final double LONG_WARMUP_MINUTES = 20;
@@ -35,7 +35,7 @@ public final class DemoCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--minutes", defaultValue = "15",
-      description = "time budget (default ${DEFAULT-VALUE}; at least 10): the search takes about 7.5 minutes on "
+      description = "time budget (default ${DEFAULT-VALUE}; at least 10): the search gets " + SEARCH_MINUTES + " minutes on "
           + "2 cores, the supernet's warm-up the rest; from 20 minutes of warm-up on, adaptation runs at a tenth of "
           + "its rate. Here 15 gave 89.1%% top-1 in 14.4 minutes, 38 gave 91.9%% in 36.8, 45 gave 92.5%% in 43.9")
   double minutes;
