@@ -66,7 +66,7 @@ public final class FineTuneRankBench {
           SubnetEvaluator evaluator = new SubnetEvaluator(train, CALIBRATION_IMAGES, 200, scope);
           inherited[i] = evaluator.accuracy(net, arch, test);
           long tuneStart = System.nanoTime();
-          SupernetTrainer trainer = SubnetFineTuning.trainer(net, train, Math.max(1, steps / 20), seed, scope);
+          SupernetTrainer trainer = SubnetFineTuning.trainer(net, train, Math.max(1, steps / 20), seed, true, scope);
           trainer.train(0, steps, steps, new Random(seed), random -> List.of(arch), (s, r) -> {}, () -> true);
           double tuneSeconds = (System.nanoTime() - tuneStart) / 1e9;
           fineTuned[i] = evaluator.accuracy(net, arch, test);

@@ -48,8 +48,8 @@ public final class SearchCommand implements Callable<Integer> {
   int batch;
 
   @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = {"random shifts of the images in supervised warm-up and adaptation (default on; --no-augment",
-          "for warm-ups under an epoch: in those it cost 2.4 points of top-1)"})
+      description = {"random shifts of the images in supervised warm-up, adaptation and fine-tune (default on;",
+          "--no-augment for warm-ups under an epoch: in those it cost 2.4 points of top-1)"})
   boolean augment;
 
   @Option(names = "--random-subnets", defaultValue = "" + SearchOptions.RANDOM_SUBNETS, description = "random subnets per warm-up step besides "
@@ -109,7 +109,8 @@ public final class SearchCommand implements Callable<Integer> {
   int export;
 
   @Option(names = "--fine-tune-minutes", defaultValue = "0", description = "at the end, fine-tune the front's most "
-      + "accurate subnet alone for about so many minutes and export it too (default: off; NAT's subnets need none)")
+      + "accurate subnet alone for about so many minutes and export it too; with --time-limit, for whatever the limit "
+      + "leaves if that is more (default: off; NAT's subnets need none)")
   double fineTuneMinutes;
 
   @Option(names = "--ssl", description = "self-supervised: contrastive supernet training with no labels, subnets "

@@ -242,6 +242,11 @@ public final class SupernetCommand implements Runnable {
       @Option(names = "--minutes", defaultValue = "0", description = "train for about so many minutes instead of --epochs")
       double minutes;
 
+      @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
+          description = {"random shifts of the training images (default on: they pay over many epochs on few labels;",
+              "--no-augment for a fine-tune of an epoch or two on many)"})
+      boolean augment;
+
       @Option(names = "--labels", defaultValue = "100%", description = "share of the training labels to use, a "
           + "stratified subset (e.g. 1%%; default ${DEFAULT-VALUE})")
       String labels;
@@ -281,7 +286,7 @@ public final class SupernetCommand implements Runnable {
           log.flush();
           long start = System.nanoTime();
           long steps = SubnetFineTuning.run(net, a, labelled, epochs, minutes, folder.resolve("supernet"), dataset, seed,
-              manager);
+              augment, manager);
           double seconds = (System.nanoTime() - start) / 1e9;
           double after = evaluator.accuracy(net, a, test);
           Path model = folder.resolve("subnet-" + ArchitectureFormat.key(net.space(), a).replace(',', '-') + ".tflite");
@@ -289,7 +294,7 @@ public final class SupernetCommand implements Runnable {
           ObjectNode result = JSON.createObjectNode().put("supernet", subnet.supernet.toString())
               .put("arch", ArchitectureFormat.key(net.space(), a)).put("data", dataset)
               .put("labelled_images", labelled.set().count()).put("steps", steps).put("batch", SubnetFineTuning.BATCH)
-              .put("learning_rate", SubnetFineTuning.LEARNING_RATE).put("seconds", seconds)
+              .put("learning_rate", SubnetFineTuning.LEARNING_RATE).put("augment", augment).put("seconds", seconds)
               .put("test_top1_inherited_percent", 100 * before).put("test_top1_fine_tuned_percent", 100 * after)
               .put("model", model.getFileName().toString());
           JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("result.json").toFile(), result);

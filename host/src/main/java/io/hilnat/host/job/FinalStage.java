@@ -68,7 +68,7 @@ final class FinalStage {
    * The front's subnet of lowest error, fine-tuned alone (after {@link #run}: this changes the shared weights) and
    * exported as {@code models/subnet-KEY-fine-tuned.tflite}; done once, a resumed run skips it.
    */
-  static void fineTuneMostAccurate(RunStore store, SearchSpace space, Supernet net, FineTuner tuner,
+  static void fineTuneMostAccurate(RunStore store, SearchSpace space, Supernet net, FineTuner tuner, double minutes,
       List<Objective> objectives, SearchOptions options, Path run, PrintWriter log) throws Exception {
     int stage = options.iterations() + 1;
     Objective error = objectives.stream().filter(o -> o.kind() == Objective.Kind.ERROR).findFirst().orElse(null);
@@ -83,7 +83,7 @@ final class FinalStage {
       return;
     }
     Architecture arch = ArchitectureFormat.parse(space, best);
-    log.printf("fine-tune: %s, the front's most accurate, alone for %.1f minutes%n", best, options.fineTuneMinutes());
+    log.printf("fine-tune: %s, the front's most accurate, alone for %.1f minutes%n", best, minutes);
     log.flush();
     Measurement tuned = tuner.fineTune(arch);
     Files.write(fineTunedModel(run, best), new TfliteExporter().export(net.extract(arch)));

@@ -66,6 +66,8 @@ public final class SearchJob {
   /** Run-store key of a time-budgeted warm-up's length in steps, fixed once its pace was measured. */
   private static final String WARMUP_STEPS = "warmup_steps";
   private static final double REGION_SEGMENT = 0.005;
+  /** Kept back from a time-limited fine-tune: its subnet's test (10,000 images), its export and the report. */
+  static final double FINE_TUNE_TAIL_MINUTES = 0.5;
   private final Path run;
   private final PrintWriter log;
   /** Whether the supernet has never trained on the validation images (its adapted checkpoints say so too). */
@@ -192,8 +194,10 @@ public final class SearchJob {
             ? knn.accuracy(net, arch, data.labelled(), test) : subnets.accuracy(net, arch, test), objectives, options,
             run, log));
         if (options.fineTuneMinutes() > 0) {
+          double minutes = fineTuneMinutes(options, (System.nanoTime() - started) / 6e10);
           timed(metrics, "fine-tune", () -> FinalStage.fineTuneMostAccurate(store, space, net,
-              arch -> fineTune(net, arch, data, options, subnets, manager), objectives, options, run, log));
+              arch -> fineTune(net, arch, data, options, minutes, subnets, manager), minutes, objectives, options, run,
+              log));
         }
         SearchReport.write(store, space, objectives, run, metrics);
         net.close();
@@ -221,12 +225,22 @@ public final class SearchJob {
     }
   }
 
-  /** {@code arch} fine-tuned alone on the labelled images; its test error and what was done. */
-  private Measurement fineTune(Supernet net, Architecture arch, SearchData data, SearchOptions options,
+  /**
+   * The fine-tune's minutes, {@code elapsed} minutes into the run: those asked for or, under a time limit, all it
+   * leaves if that is more (a search that needed less time than the limit held back, or ended early, leaves the
+   * rest to the subnet that gains most from it), less {@link #FINE_TUNE_TAIL_MINUTES}.
+   */
+  static double fineTuneMinutes(SearchOptions options, double elapsed) {
+    double left = options.timeLimitMinutes() - elapsed - FINE_TUNE_TAIL_MINUTES;
+    return options.timeLimitMinutes() > 0 ? Math.max(options.fineTuneMinutes(), left) : options.fineTuneMinutes();
+  }
+
+  /** {@code arch} fine-tuned alone on the labelled images for {@code minutes}; its test error and what was done. */
+  private Measurement fineTune(Supernet net, Architecture arch, SearchData data, SearchOptions options, double minutes,
       SubnetEvaluator subnets, NDManager manager) throws Exception {
     long start = System.nanoTime();
-    long steps = SubnetFineTuning.run(net, arch, data.labelled(), 1, options.fineTuneMinutes(),
-        run.resolve("supernet").resolve("fine-tuned"), options.data(), options.seed(), manager);
+    long steps = SubnetFineTuning.run(net, arch, data.labelled(), 1, minutes,
+        run.resolve("supernet").resolve("fine-tuned"), options.data(), options.seed(), options.augment(), manager);
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Measurement(FinalStage.FINE_TUNED_TEST_ERROR, 1 - subnets.accuracy(net, arch, data.test()),
         "fine-tune@final", JSON.createObjectNode().put("steps", steps).put("seconds", seconds)

@@ -22,10 +22,15 @@ public final class SubnetFineTuning {
 
   private SubnetFineTuning() {}
 
-  /** A trainer of {@code arch} alone whose linear warm-up lasts {@code rampSteps}. */
-  public static SupernetTrainer trainer(Supernet net, Batches train, int rampSteps, long seed, NDManager manager) {
+  /**
+   * A trainer of {@code arch} alone whose linear warm-up lasts {@code rampSteps}; {@code augment}: random shifts,
+   * which pay over many epochs on few labels and cost accuracy within an epoch or two (see
+   * {@link SupernetTrainer.Config}).
+   */
+  public static SupernetTrainer trainer(Supernet net, Batches train, int rampSteps, long seed, boolean augment,
+      NDManager manager) {
     return new SupernetTrainer(net, train, new SupernetTrainer.Config(BATCH, LEARNING_RATE, 0.9, 3e-5, 0, 0.1,
-        rampSteps, seed), manager);
+        rampSteps, seed, 0, augment), manager);
   }
 
   /**
@@ -34,17 +39,17 @@ public final class SubnetFineTuning {
    * of the supernet into {@code dir}; returns the steps trained.
    */
   public static long run(Supernet net, Architecture arch, Batches train, double epochs, double minutes, Path dir,
-      String data, long seed, NDManager manager) throws IOException {
+      String data, long seed, boolean augment, NDManager manager) throws IOException {
     Function<Random, List<Architecture>> alone = random -> List.of(arch);
     try (NDManager scope = manager.newSubManager()) {
       if (minutes > 0) {
-        SupernetTrainer trainer = trainer(net, train, SupernetTraining.TIMING_STEPS, seed, scope);
+        SupernetTrainer trainer = trainer(net, train, SupernetTraining.TIMING_STEPS, seed, augment, scope);
         long total = SupernetTraining.sizeToBudget("fine-tune", net, trainer, alone, dir, data, 0, minutes * 60);
         return SupernetTraining.run("fine-tune", net, trainer, alone, dir, data, SupernetTraining.TIMING_STEPS, total,
             Integer.MAX_VALUE);
       }
       long steps = Math.max(1, Math.round(epochs * train.set().count() / BATCH));
-      return SupernetTraining.run("fine-tune", net, trainer(net, train, (int) Math.max(1, steps / 20), seed, scope),
+      return SupernetTraining.run("fine-tune", net, trainer(net, train, (int) Math.max(1, steps / 20), seed, augment, scope),
           alone, dir, data, 0, steps, Integer.MAX_VALUE);
     }
   }

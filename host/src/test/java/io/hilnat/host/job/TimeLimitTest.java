@@ -55,4 +55,18 @@ class TimeLimitTest {
       assertTrue(store.planned(1).isEmpty());
     }
   }
+
+  @Test
+  void theFineTuneGetsWhatTheTimeLimitLeavesButNeverLessThanAsked() {
+    double tail = SearchJob.FINE_TUNE_TAIL_MINUTES;
+    assertEquals(2.0, SearchJob.fineTuneMinutes(withLimits(0, 2), 5), 1e-9, "no limit: as asked");
+    assertEquals(15 - 9 - tail, SearchJob.fineTuneMinutes(withLimits(15, 2), 9), 1e-9, "the limit's slack");
+    assertEquals(2.0, SearchJob.fineTuneMinutes(withLimits(15, 2), 14), 1e-9, "a late search: as asked");
+  }
+
+  private static SearchOptions withLimits(double timeLimitMinutes, double fineTuneMinutes) {
+    return new SearchOptions("tiny-mbv3", "fashion-mnist", null, 3, 0, timeLimitMinutes, 16, false, 1,
+        List.of("error", "latency"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, 200, 32, 5, 2, fineTuneMinutes,
+        false, 1.0, null, 0, 0, 0, 1);
+  }
 }
