@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
  * and the final test take about {@link #SEARCH_MINUTES} on two cores here, the front's most accurate subnet is
  * fine-tuned alone for at least {@link #FINE_TUNE_MINUTES}, the warm-up gets the rest; on a faster machine the
  * fine-tune gets the minutes the search did not need, on a slower one the time limit ends the search after fewer
- * iterations rather than later. Validation error comes from 3,000 held-out images: with 1,000, a subnet that was merely lucky on them
- * (+3.7 points over its test top-1) displaced the largest from the front.
+ * iterations rather than later. Validation error comes from 3,000 held-out images: with 1,000, a subnet that was
+ * merely lucky on them (+3.7 points over its test top-1) displaced the largest from the front.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"The main job on the built-in default: warm a supernet up on Fashion-MNIST, then search it",
@@ -62,8 +62,9 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     Path run = out != null ? out : Runs.timestamped("demo");
     if (!(minutes >= 10)) {
-      throw new ParameterException(spec.commandLine(), "--minutes must be at least 10 (the search "
-          + "alone takes about " + SEARCH_MINUTES + " on 2 cores, and the warm-up needs the rest); got " + minutes);
+      throw new ParameterException(spec.commandLine(), "--minutes must be at least 10 (the search takes about "
+          + SEARCH_MINUTES + " on 2 cores and the fine-tune at least " + FINE_TUNE_MINUTES + "; the warm-up needs the "
+          + "rest); got " + minutes);
     }
     double warmup = minutes - SEARCH_MINUTES - FINE_TUNE_MINUTES;
     Double adaptLr = warmup >= LONG_WARMUP_MINUTES ? LONG_WARMUP_ADAPT_LR : null;

@@ -49,8 +49,8 @@ public final class SubnetFineTuning {
             Integer.MAX_VALUE);
       }
       long steps = Math.max(1, Math.round(epochs * train.set().count() / BATCH));
-      return SupernetTraining.run("fine-tune", net, trainer(net, train, (int) Math.max(1, steps / 20), seed, augment, scope),
-          alone, dir, data, 0, steps, Integer.MAX_VALUE);
+      SupernetTrainer trainer = trainer(net, train, (int) Math.max(1, steps / 20), seed, augment, scope);
+      return SupernetTraining.run("fine-tune", net, trainer, alone, dir, data, 0, steps, Integer.MAX_VALUE);
     }
   }
 }
