@@ -3,14 +3,20 @@ package io.hilnat.host.supernet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.IdxFiles;
 import io.hilnat.host.data.ImageSet;
+import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +86,58 @@ class SupernetTrainerTest {
       manager.getEngine().setRandomSeed(5);
       return trainer.step(List.of(SPACE.largest(), SPACE.smallest()), range(0, 32), 0, 32, 0.05, augmentSeed).loss();
     }
+  }
+
+  @Test
+  void backpropagatingSubnetBySubnetGivesTheGradientsOfTheSummedLoss() throws Exception {
+    List<Architecture> archs = List.of(SPACE.largest(), SPACE.smallest(), SPACE.sample(new Random(3)));
+    int[] order = range(0, 32);
+    try (Supernet net = new Supernet(SPACE, 1, 10, manager, 13); NDManager step = manager.newSubManager()) {
+      SupernetTrainer trainer = new SupernetTrainer(net, train,
+          new SupernetTrainer.Config(32, 0.05, 0.9, 3e-5, 1, 0.1, 1, 1, 0, false), manager);
+      net.zeroGradients();
+      manager.getEngine().setRandomSeed(5); // the same dropout masks both ways
+      double loss = trainer.backward(archs, order, 0, 32, 0, step);
+      Map<String, float[]> bySubnet = gradients(net);
+
+      // reference: the subnets' losses summed (the largest's labels smoothed, the others distilled), one backward
+      net.zeroGradients();
+      manager.getEngine().setRandomSeed(5);
+      NDArray labels = train.labels(step, order, 0, 32).toType(DataType.INT64, false);
+      NDArray total = null;
+      try (AutoCloseable kernels = net.shareKernels();
+          GradientCollector collector = step.getEngine().newGradientCollector()) {
+        NDArray teacher = null;
+        for (Architecture arch : archs) {
+          NDArray logProbs = net.forward(arch, train.images(step, order, 0, 32, arch.resolution(), null), true)
+              .logSoftmax(1);
+          NDArray target = teacher != null ? teacher : labels.oneHot(10).mul(0.9).add(0.01);
+          teacher = teacher != null ? teacher : logProbs.exp().stopGradient();
+          NDArray subnetLoss = target.mul(logProbs).sum(new int[] {1}).mean().neg();
+          total = total == null ? subnetLoss : total.add(subnetLoss);
+        }
+        collector.backward(total);
+      }
+      assertEquals(total.getFloat(), loss, 1e-4, "summed loss");
+      Map<String, float[]> joint = gradients(net);
+      assertEquals(joint.keySet(), bySubnet.keySet());
+      double largestGradient = 0;
+      for (Map.Entry<String, float[]> e : joint.entrySet()) {
+        float[] a = e.getValue();
+        float[] b = bySubnet.get(e.getKey());
+        for (int i = 0; i < a.length; i++) {
+          largestGradient = Math.max(largestGradient, Math.abs(a[i]));
+          assertEquals(a[i], b[i], 1e-5 + 1e-3 * Math.abs(a[i]), e.getKey() + "[" + i + "]");
+        }
+      }
+      assertTrue(largestGradient > 1e-3, "the step has gradients to compare: " + largestGradient);
+    }
+  }
+
+  private static Map<String, float[]> gradients(Supernet net) {
+    Map<String, float[]> all = new TreeMap<>();
+    net.namedParameters().forEach((name, p) -> all.put(name, p.getGradient().toFloatArray()));
+    return all;
   }
 
   @Test
