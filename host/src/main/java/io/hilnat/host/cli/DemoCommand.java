@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "time budget (default ${DEFAULT-VALUE}; at least 10): the search gets " + SEARCH_MINUTES + " minutes on "
           + "2 cores, the best subnet's fine-tune at least " + FINE_TUNE_MINUTES + " and what the search leaves, the "
           + "supernet's warm-up the rest; from 20 minutes of warm-up on, adaptation runs at a tenth of "
-          + "its rate. Here 15 gave 91.5-91.7%% top-1 (fine-tuned; 91.1-91.2%% inherited) in 14.6-14.7 minutes")
+          + "its rate. Here 15 gave 91.3-91.7%% top-1 (fine-tuned; 90.5-91.3%% inherited) in 14.5-14.7 minutes")
   double minutes;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
