@@ -91,13 +91,11 @@ public final class SupernetTrainer implements Trainer {
    * teacher); returns the summed loss.
    */
   public StepResult step(List<Architecture> archs, int[] order, int from, int count, double lr, long augmentSeed) {
-    double loss;
-    boolean skipped;
     try (NDScope scope = new NDScope(); NDManager step = state.newSubManager()) {
-      loss = backward(archs, order, from, count, augmentSeed, step);
-      skipped = !optimizer.step(net.namedParameters(), lr);
+      double loss = backward(archs, order, from, count, augmentSeed, step);
+      boolean skipped = !optimizer.step(net.namedParameters(), lr);
+      return new StepResult(loss, count * archs.size(), skipped);
     }
-    return new StepResult(loss, count * archs.size(), skipped);
   }
 
   /**
