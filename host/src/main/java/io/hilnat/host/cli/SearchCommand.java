@@ -37,7 +37,7 @@ public final class SearchCommand implements Callable<Integer> {
   int warmupSteps;
 
   @Option(names = "--warmup-minutes", defaultValue = "0", description = "warm the new supernet up for about so "
-      + "many minutes instead of --warmup-steps: the step count is sized from the pace of the first steps (default: off)")
+      + "many minutes instead of --warmup-steps: the step count is sized from the pace of the first steps and re-sized every 50 from the pace since (default: off)")
   double warmupMinutes;
 
   @Option(names = "--time-limit", defaultValue = "0", description = "minutes the run may take: no iteration starts "

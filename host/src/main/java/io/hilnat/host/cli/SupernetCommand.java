@@ -26,7 +26,9 @@ import io.hilnat.host.data.BatchLoader;
 import io.hilnat.host.data.ByteImages;
 import io.hilnat.host.data.DataSplit;
 import io.hilnat.host.data.Normalization;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -63,7 +65,8 @@ public final class SupernetCommand implements Runnable {
     long steps;
 
     @Option(names = "--minutes", defaultValue = "0", description = {"train for about so many minutes instead of "
-        + "--steps: the step count is sized", "from the pace of the first 30 and kept in OUT/budget.json for a resume"})
+        + "--steps: the step count is sized", "from the pace of the first 30, re-sized every 50 from the pace since, and "
+        + "kept in OUT/budget.json for a resume"})
     double minutes;
 
     @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
@@ -156,21 +159,26 @@ public final class SupernetCommand implements Runnable {
               new ContrastiveTrainer.Config(batch, lr, temperature, 64, ramp, seed), manager);
         }
         String task = ssl ? "supernet (contrastive)" : "supernet";
-        long total = steps;
-        if (minutes > 0) {
-          Path budget = out.resolve("budget.json");
-          if (Files.isRegularFile(budget)) {
-            total = JSON.readTree(budget.toFile()).get("steps").asLong();
-          } else {
-            total = SupernetTraining.sizeToBudget(task, net, trainer, supervised::sandwich, out, data, done,
-                minutes * 60);
-            JSON.writeValue(budget.toFile(), JSON.createObjectNode().put("minutes", minutes).put("steps", total));
-            done = SupernetCheckpoint.metadata(out).get("steps").asLong();
+        Path budget = out.resolve("budget.json");
+        if (minutes > 0 && !Files.isRegularFile(budget)) {
+          long start = System.nanoTime();
+          long reached = SupernetTraining.runFor(task, net, trainer, supervised::sandwich, out, data, done, minutes * 60,
+              checkpointEvery, length -> {
+                try {
+                  JSON.writeValue(budget.toFile(), JSON.createObjectNode().put("minutes", minutes).put("steps", length));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+          log.printf(Locale.ROOT, "%.1f minutes: %d steps (took %.1f)%n", minutes, reached,
+              (System.nanoTime() - start) / 6e10);
+        } else {
+          long total = minutes > 0 ? JSON.readTree(budget.toFile()).get("steps").asLong() : steps;
+          if (minutes > 0) {
+            log.printf(Locale.ROOT, "%.1f minutes: %d steps%n", minutes, total);
           }
-          log.printf(Locale.ROOT, "%.1f minutes: %d steps%n", minutes, total);
-          log.flush();
+          SupernetTraining.run(task, net, trainer, supervised::sandwich, out, data, done, total, checkpointEvery);
         }
-        SupernetTraining.run(task, net, trainer, supervised::sandwich, out, data, done, total, checkpointEvery);
         if (ssl) {
           KnnProbe knn = new KnnProbe(new SubnetEvaluator(train, 960, 128, manager), 10, 200, manager);
           Batches labelled = new Batches(trainSet.subset(DataSplit.stratified(trainSet.labels(), 0.01, 1)

@@ -46,8 +46,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -312,20 +314,29 @@ public final class SearchJob {
       Optional<String> sized = store.meta(WARMUP_STEPS);
       if (sized.isEmpty()) {
         log.printf("warming up the supernet on %s%s for %.1f minutes: sandwich steps (largest, smallest, %d random) "
-            + "of %d images, as many as the pace of the first %d allows%n", options.data(), kind,
-            options.warmupMinutes(), options.randomSubnets(), options.batch(), SupernetTraining.TIMING_STEPS);
+            + "of %d images, as many as the pace of the first %d allows, re-sized every %d%n", options.data(), kind,
+            options.warmupMinutes(), options.randomSubnets(), options.batch(), SupernetTraining.TIMING_STEPS,
+            SupernetTraining.RESIZE_EVERY);
         log.flush();
-        long total = SupernetTraining.sizeToBudget("supernet warm-up", net, trainer, sandwich, warmup, options.data(),
-            done, options.warmupMinutes() * 60);
-        store.putMeta(WARMUP_STEPS, Long.toString(total));
-        done = SupernetCheckpoint.metadata(warmup).get("steps").asLong();
-        log.printf("warm-up sized to %d steps%n", total);
-        log.flush();
-        sized = Optional.of(Long.toString(total));
-      }
-      long total = Long.parseLong(sized.get());
-      if (done < total) {
-        SupernetTraining.run("supernet warm-up", net, trainer, sandwich, warmup, options.data(), done, total, 50);
+        long start = System.nanoTime();
+        boolean[] announced = {false};
+        long reached = SupernetTraining.runFor("supernet warm-up", net, trainer, sandwich, warmup, options.data(), done,
+            options.warmupMinutes() * 60, 50, length -> {
+              try {
+                store.putMeta(WARMUP_STEPS, Long.toString(length));
+              } catch (SQLException e) {
+                throw new IllegalStateException("could not store the warm-up's length in " + run, e);
+              }
+              if (!announced[0]) {
+                announced[0] = true;
+                log.printf("warm-up sized to %d steps%n", length);
+                log.flush();
+              }
+            });
+        log.printf(Locale.ROOT, "warm-up: %d steps in %.1f minutes%n", reached, (System.nanoTime() - start) / 6e10);
+      } else if (done < Long.parseLong(sized.get())) {
+        SupernetTraining.run("supernet warm-up", net, trainer, sandwich, warmup, options.data(), done,
+            Long.parseLong(sized.get()), 50);
       }
     } else if (done < options.warmupSteps()) {
       log.printf("warming up the supernet on %s%s: %d sandwich steps (largest, smallest, %d random) of %d images%n",

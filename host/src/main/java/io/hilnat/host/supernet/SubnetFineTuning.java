@@ -35,7 +35,7 @@ public final class SubnetFineTuning {
 
   /**
    * Fine-tunes {@code arch} for {@code epochs} passes over {@code train} or, when {@code minutes} is above 0, for
-   * about so many minutes (the step count sized from the pace of the first steps), with a progress bar and checkpoints
+   * about so many minutes (the step count sized from the pace of the first steps and re-sized as it goes), with a progress bar and checkpoints
    * of the supernet into {@code dir}; returns the steps trained.
    */
   public static long run(Supernet net, Architecture arch, Batches train, double epochs, double minutes, Path dir,
@@ -44,9 +44,8 @@ public final class SubnetFineTuning {
     try (NDManager scope = manager.newSubManager()) {
       if (minutes > 0) {
         SupernetTrainer trainer = trainer(net, train, SupernetTraining.TIMING_STEPS, seed, augment, scope);
-        long total = SupernetTraining.sizeToBudget("fine-tune", net, trainer, alone, dir, data, 0, minutes * 60);
-        return SupernetTraining.run("fine-tune", net, trainer, alone, dir, data, SupernetTraining.TIMING_STEPS, total,
-            Integer.MAX_VALUE);
+        return SupernetTraining.runFor("fine-tune", net, trainer, alone, dir, data, 0, minutes * 60, Integer.MAX_VALUE,
+            length -> { });
       }
       long steps = Math.max(1, Math.round(epochs * train.set().count() / BATCH));
       SupernetTrainer trainer = trainer(net, train, (int) Math.max(1, steps / 20), seed, augment, scope);

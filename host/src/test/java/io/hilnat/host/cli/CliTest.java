@@ -160,7 +160,7 @@ class CliTest {
   }
 
   @Test
-  void supernetTrainedForMinutesSizesItsStepsOnceAndKeepsThemOnResume() throws Exception {
+  void supernetTrainedForMinutesKeepsItsLengthOnResume() throws Exception {
     Path supernet = dir.resolve("timed-supernet");
     List<String> command = List.of("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml",
         "--minutes", "0.1", "--batch", "32", "--out", supernet.toString());
