@@ -23,7 +23,7 @@ import java.util.Set;
 public final class SearchSpaceLoader {
 
   public static final List<String> BUILT_IN = List.of("ofa-mbv3", "small-mbv3", "tiny-mbv3", "tiny-cpu-mbv3",
-      "tiny-cpu-k5-mbv3");
+      "tiny-cpu-k5-mbv3", "tiny-cpu-relu-mbv3");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP_FIELDS = Set.of(
