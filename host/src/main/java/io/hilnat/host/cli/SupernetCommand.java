@@ -173,8 +173,9 @@ public final class SupernetCommand implements Runnable {
           log.printf(Locale.ROOT, "%.1f minutes: %d steps (took %.1f)%n", minutes, reached,
               (System.nanoTime() - start) / 6e10);
         } else {
-          long total = minutes > 0 ? JSON.readTree(budget.toFile()).get("steps").asLong() : steps;
+          long total = steps;
           if (minutes > 0) {
+            total = JSON.readTree(budget.toFile()).get("steps").asLong();
             log.printf(Locale.ROOT, "%.1f minutes: %d steps%n", minutes, total);
           }
           SupernetTraining.run(task, net, trainer, supervised::sandwich, out, data, done, total, checkpointEvery);

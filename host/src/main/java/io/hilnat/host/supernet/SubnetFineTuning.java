@@ -35,8 +35,8 @@ public final class SubnetFineTuning {
 
   /**
    * Fine-tunes {@code arch} for {@code epochs} passes over {@code train} or, when {@code minutes} is above 0, for
-   * about so many minutes (the step count sized from the pace of the first steps and re-sized as it goes), with a progress bar and checkpoints
-   * of the supernet into {@code dir}; returns the steps trained.
+   * about so many minutes (the step count sized from the pace of the first steps and re-sized as it goes), with a
+   * progress bar and checkpoints of the supernet into {@code dir}; returns the steps trained.
    */
   public static long run(Supernet net, Architecture arch, Batches train, double epochs, double minutes, Path dir,
       String data, long seed, boolean augment, NDManager manager) throws IOException {
