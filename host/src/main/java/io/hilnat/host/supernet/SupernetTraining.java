@@ -8,6 +8,7 @@ import io.hilnat.host.space.Architecture;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.LongBinaryOperator;
 import java.util.function.LongConsumer;
 import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
@@ -93,22 +94,18 @@ public final class SupernetTraining {
     return reached;
   }
 
-  /** A new schedule length from the step reached and the current length; it must not be below the step reached. */
-  private interface Resize {
-    long length(long reached, long current);
-  }
-
-  private static final Resize FIXED = (reached, current) -> current;
+  /** Keeps the schedule length: (step reached, current length) -> current length. */
+  private static final LongBinaryOperator FIXED = (reached, current) -> current;
 
   /**
    * Trains with a progress bar and periodic checkpoints (none at the end) to step {@code until}, the learning-rate
-   * schedule being {@code scheduleSteps} long; every {@link #RESIZE_EVERY} steps {@code resize} may move both to a
-   * new length. Each stretch between re-sizings draws its subnets from a generator seeded with its first step, as a
+   * schedule being {@code scheduleSteps} long; every {@link #RESIZE_EVERY} steps {@code resize}, given the step
+   * reached and the current length, may move both to a new length (not below the step reached). Each stretch between re-sizings draws its subnets from a generator seeded with its first step, as a
    * run resumed there does. {@code onStep} sees each step's index.
    */
   private static long train(String task, Supernet net, Trainer trainer, Function<Random, List<Architecture>> subnets,
       Path dir, String data, long done, long until, long scheduleSteps, int checkpointEvery, LongConsumer onStep,
-      Resize resize) {
+      LongBinaryOperator resize) {
     long start = System.nanoTime();
     long[] images = {0};
     long reached = done;
@@ -132,7 +129,7 @@ public final class SupernetTraining {
         }, () -> true);
         reached = end;
         if (reached < until) {
-          long length = resize.length(reached, until);
+          long length = resize.applyAsLong(reached, until);
           if (length != until) {
             until = length;
             scheduleSteps = length;
