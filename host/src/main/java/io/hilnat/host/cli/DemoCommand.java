@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "time budget (default ${DEFAULT-VALUE}; at least 10): the search gets " + SEARCH_MINUTES + " minutes on "
           + "2 cores, the best subnet's fine-tune at least " + FINE_TUNE_MINUTES + " and what the search leaves, the "
           + "supernet's warm-up the rest; from 20 minutes of warm-up on, adaptation runs at a tenth of "
-          + "its rate. Here 15 gave 92.14-92.47%% top-1 (fine-tuned; 91.33-91.84%% inherited) in 14.6 minutes, four runs")
+          + "its rate. Here 15 gave 92.14-92.47%% top-1 (fine-tuned; 91.33-91.84%% inherited) in 14.6 minutes, five runs")
   double minutes;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
