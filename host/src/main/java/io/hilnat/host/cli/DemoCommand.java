@@ -33,8 +33,8 @@ public final class DemoCommand implements Callable<Integer> {
   static final String SPACE = "tiny-cpu-relu-mbv3";
   /**
    * Left for the four iterations and the final test after the warm-up: on 2 cores here they took 1.8-2.2 minutes on
-   * tiny-cpu-relu-mbv3 (3.6 on tiny-cpu-mbv3); what they leave goes to the fine-tune. A machine half as fast ends the search
-   * after fewer iterations at the time limit (tiny-mbv3's took 6.2 minutes on such a machine).
+   * tiny-cpu-relu-mbv3 (3.6 on tiny-cpu-mbv3); what they leave goes to the fine-tune. A machine half as fast ends
+   * the search after fewer iterations at the time limit (tiny-mbv3's took 6.2 minutes on such a machine).
    */
   static final double SEARCH_MINUTES = 5;
   /**
@@ -56,7 +56,8 @@ public final class DemoCommand implements Callable<Integer> {
       description = "time budget (default ${DEFAULT-VALUE}; at least 10): the search gets " + SEARCH_MINUTES + " minutes on "
           + "2 cores, the best subnet's fine-tune at least " + FINE_TUNE_MINUTES + " and what the search leaves, the "
           + "supernet's warm-up the rest; from 20 minutes of warm-up on, adaptation runs at a tenth of "
-          + "its rate. Here 15 gave 92.14-92.47%% top-1 (fine-tuned; 91.33-91.84%% inherited) in 14.6 minutes, five runs")
+          + "its rate. Here 15 gave 92.14-92.47%% top-1 (fine-tuned; 91.33-91.84%% inherited) in 14.6 minutes, "
+          + "five runs")
   double minutes;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -162,10 +162,11 @@ public final class SupernetCommand implements Runnable {
         Path budget = out.resolve("budget.json");
         if (minutes > 0 && !Files.isRegularFile(budget)) {
           long start = System.nanoTime();
-          long reached = SupernetTraining.runFor(task, net, trainer, supervised::sandwich, out, data, done, minutes * 60,
-              checkpointEvery, length -> {
+          long reached = SupernetTraining.runFor(task, net, trainer, supervised::sandwich, out, data, done,
+              minutes * 60, checkpointEvery, length -> {
                 try {
-                  JSON.writeValue(budget.toFile(), JSON.createObjectNode().put("minutes", minutes).put("steps", length));
+                  JSON.writeValue(budget.toFile(),
+                      JSON.createObjectNode().put("minutes", minutes).put("steps", length));
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }

@@ -89,7 +89,8 @@ public final class SupernetTraining {
   public static long run(String task, Supernet net, Trainer trainer,
       Function<Random, List<Architecture>> subnets, Path dir, String data, long done, long total,
       int checkpointEvery) throws IOException {
-    long reached = train(task, net, trainer, subnets, dir, data, done, total, total, checkpointEvery, step -> { }, FIXED);
+    long reached = train(task, net, trainer, subnets, dir, data, done, total, total, checkpointEvery, step -> { },
+        FIXED);
     SupernetCheckpoint.save(net, dir, data, reached);
     return reached;
   }
@@ -100,8 +101,9 @@ public final class SupernetTraining {
   /**
    * Trains with a progress bar and periodic checkpoints (none at the end) to step {@code until}, the learning-rate
    * schedule being {@code scheduleSteps} long; every {@link #RESIZE_EVERY} steps {@code resize}, given the step
-   * reached and the current length, may move both to a new length (not below the step reached). Each stretch between re-sizings draws its subnets from a generator seeded with its first step, as a
-   * run resumed there does. {@code onStep} sees each step's index.
+   * reached and the current length, may move both to a new length (not below the step reached). Each stretch
+   * between re-sizings draws its subnets from a generator seeded with its first step, as a run resumed there does.
+   * {@code onStep} sees each step's index.
    */
   private static long train(String task, Supernet net, Trainer trainer, Function<Random, List<Architecture>> subnets,
       Path dir, String data, long done, long until, long scheduleSteps, int checkpointEvery, LongConsumer onStep,
