@@ -1,7 +1,10 @@
 package io.hilnat.agent;
 
+import io.hilnat.agent.pack.PackageCommand;
 import io.hilnat.agent.profile.HardwareProfile;
 import io.hilnat.agent.profile.ProfileLoader;
+import io.hilnat.agent.profile.Platform;
+import io.hilnat.agent.runtime.ChildProcessModelChecker;
 import io.hilnat.agent.runtime.TfliteRuntime;
 import io.hilnat.agent.server.AgentServer;
 import java.net.InetAddress;
@@ -15,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code hilnat agent serve ...}: a device agent. */
 @Command(name = "agent", mixinStandardHelpOptions = true, version = "hilnat-agent 0.1.0",
     description = "hilnat device agent: runs .tflite models and measures them.",
-    subcommands = {AgentMain.Serve.class})
+    subcommands = {AgentMain.Serve.class, PackageCommand.class})
 public final class AgentMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -25,13 +28,32 @@ public final class AgentMain implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  public static void main(String[] args) {
+  // a model that takes minutes to load and run once on a board is not one to search with
+  private static final long MODEL_CHECK_SECONDS = 120;
+
+  /** TFLite with the natives of this machine; a package built for another one says so here. */
+  static TfliteRuntime runtime() {
+    try {
+      return new TfliteRuntime();
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new IllegalStateException("TensorFlow Lite's native library for " + Platform.current()
+          + " is not on the class path (" + e.getMessage() + "): use an agent package built for this machine ("
+          + "./hilnat agent package --target " + Platform.current() + ")", e);
+    }
+  }
+
+  /** The agent's command line: a failure prints "hilnat agent: REASON" and exits with 2. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new AgentMain());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("hilnat agent: " + e.getMessage());
       return 2;
     });
-    int code = cli.execute(args);
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
     if (code != 0) {
       System.exit(code);
     }
@@ -45,8 +67,13 @@ public final class AgentMain implements Runnable {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--profile", description = "hardware profile YAML (default: the built-in linux-x86_64)")
-    Path profile;
+    @Option(names = "--profile", paramLabel = "ID|FILE",
+        description = "hardware profile: a built-in id (e.g. raspberry-pi-5) or a YAML file (default: linux-x86_64)")
+    String profile;
+
+    @Option(names = "--allow-profile-mismatch",
+        description = "run a profile made for another platform (tests only); Describe and every result say so")
+    boolean allowProfileMismatch;
 
     @Option(names = "--device-id", description = "name of this device (default: profile id @ host name)")
     String deviceId;
@@ -80,7 +107,11 @@ public final class AgentMain implements Runnable {
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("--tls-cert and --tls-key go together");
       }
-      HardwareProfile hw = profile == null ? ProfileLoader.builtIn("linux-x86_64") : ProfileLoader.load(profile);
+      HardwareProfile hw = ProfileLoader.fileOrBuiltIn(profile == null ? "linux-x86_64" : profile);
+      String override = ProfileLoader.checkPlatform(hw, Platform.current(), allowProfileMismatch);
+      if (!override.isEmpty()) {
+        System.err.println("hilnat agent: WARNING: " + override);
+      }
       String token = null;
       if (tokenFile != null) {
         token = Files.readString(tokenFile).strip();
@@ -92,7 +123,8 @@ public final class AgentMain implements Runnable {
           : Path.of(System.getProperty("user.home"), ".cache", "hilnat", "models");
       String id = deviceId != null ? deviceId : hw.id() + "@" + InetAddress.getLocalHost().getHostName();
       AgentServer server = new AgentServer(new AgentServer.Config(bind, port, hw, id, cache, maxModelMb << 20,
-          token, tlsCert, tlsKey, metricsPort, sysfsRoot), new TfliteRuntime());
+          token, tlsCert, tlsKey, metricsPort, sysfsRoot, override), runtime(),
+          ChildProcessModelChecker.forThisJvm(MODEL_CHECK_SECONDS));
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       if (parentPid != null) {
         // a host killed with SIGKILL runs no shutdown hook: without this its agent would outlive it

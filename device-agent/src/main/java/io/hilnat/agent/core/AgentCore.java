@@ -5,9 +5,14 @@ import io.hilnat.agent.energy.Meters;
 import io.hilnat.agent.energy.PowerSampler;
 import io.hilnat.agent.energy.ThermalZones;
 import io.hilnat.agent.profile.HardwareProfile;
+import io.hilnat.agent.profile.Platform;
+import io.hilnat.agent.runtime.Delegation;
 import io.hilnat.agent.runtime.LoadedModel;
+import io.hilnat.agent.runtime.ModelChecker;
 import io.hilnat.agent.runtime.ModelLoadException;
 import io.hilnat.agent.runtime.ModelRuntime;
+import io.hilnat.agent.runtime.OpTime;
+import io.hilnat.agent.runtime.RunOptions;
 import io.hilnat.agent.runtime.TensorSpec;
 import io.hilnat.agent.v1.BenchmarkProgress;
 import io.hilnat.agent.v1.BenchmarkRequest;
@@ -17,6 +22,8 @@ import io.hilnat.agent.v1.EnergyResult;
 import io.hilnat.agent.v1.InferRequest;
 import io.hilnat.agent.v1.InferResult;
 import io.hilnat.agent.v1.LatencyStats;
+import io.hilnat.agent.v1.MemoryFootprint;
+import io.hilnat.agent.v1.OpProfileEntry;
 import io.hilnat.agent.v1.Temperature;
 import io.hilnat.agent.v1.Tensor;
 import io.hilnat.agent.v1.TensorInfo;
@@ -41,22 +48,33 @@ public final class AgentCore {
   private static final String CLOCK = "System.nanoTime (CLOCK_MONOTONIC)";
   private static final long DEFAULT_SEED = 20240607L;
   private static final double IDLE_BASELINE_SECONDS = 0.5;
+  private static final int DEFAULT_OP_PROFILE_RUNS = 20;
 
   private final String deviceId;
   private final HardwareProfile profile;
   private final ModelRuntime runtime;
+  private final ModelChecker checker;
   private final ModelCache cache;
   private final Meters.Opened meter;
   private final ThermalZones thermal;
   private final DeviceQueue queue = new DeviceQueue();
   private final AgentMetrics metrics;
   private final String affinity;
+  private final String profileOverride;
+  private final MemoryProbe memory = MemoryProbe.system();
 
-  public AgentCore(String deviceId, HardwareProfile profile, ModelRuntime runtime, ModelCache cache,
-      Meters.Opened meter, ThermalZones thermal, AgentMetrics metrics, String affinity) {
+  /**
+   * {@code profileOverride}: empty when {@code profile} is this machine's; otherwise why it runs here anyway,
+   * which every description and result then carries.
+   */
+  public AgentCore(String deviceId, HardwareProfile profile, String profileOverride, ModelRuntime runtime,
+      ModelChecker checker, ModelCache cache, Meters.Opened meter, ThermalZones thermal, AgentMetrics metrics,
+      String affinity) {
     this.deviceId = deviceId;
     this.profile = profile;
+    this.profileOverride = profileOverride;
     this.runtime = runtime;
+    this.checker = checker;
     this.cache = cache;
     this.meter = meter;
     this.thermal = thermal;
@@ -87,27 +105,37 @@ public final class AgentCore {
         .setMaxModelBytes(cache.maxModelBytes())
         .setQueueLength(queue.waiting())
         .setCpuAffinity(affinity)
+        .setPlatform(Platform.current())
+        .setProfileOverride(profileOverride)
+        .setDefaultDelegate(profile.defaultDelegate())
+        .setModelCheck(checker.describe())
         .build();
   }
 
   /**
-   * Loads the verified upload and runs it once on zeros to check that the runtime accepts it, then
-   * keeps it. A model the runtime rejects, at load or at its first inference, is not kept.
+   * Checks the verified upload (it must load and run once with every delegate, see {@link ModelChecker}),
+   * then keeps it. The check runs on the device queue: nothing else runs a model while a benchmark measures.
    */
   public UploadResult accept(ModelCache.Upload upload, String sha256, long size) throws IOException {
     Path file = upload.finish();
-    List<TensorSpec> inputs;
-    List<TensorSpec> outputs;
-    try (LoadedModel model = runtime.load(file, 1)) {
-      inputs = model.inputs();
-      outputs = model.outputs();
-      model.setInput(new float[inputs.get(0).elements()]);
-      model.invoke();
-    } catch (ModelLoadException | RuntimeException e) {
+    List<List<TensorSpec>> specs;
+    try {
+      specs = queue.run(() -> {
+        checker.check(file);
+        try (LoadedModel model = runtime.load(file, RunOptions.of(1, profile.defaultDelegate()))) {
+          return List.of(model.inputs(), model.outputs());
+        }
+      }).value();
+    } catch (ModelLoadException e) {
       metrics.failure("invalid_model");
-      String reason = e instanceof ModelLoadException ? e.getMessage() : "its first inference failed: " + e.getMessage();
-      throw new AgentException(AgentException.Kind.INVALID_ARGUMENT, "model rejected: " + reason);
+      throw new AgentException(AgentException.Kind.INVALID_ARGUMENT, "model rejected: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new AgentException(AgentException.Kind.INTERNAL, "model check failed: " + e.getMessage());
     }
+    List<TensorSpec> inputs = specs.get(0);
+    List<TensorSpec> outputs = specs.get(1);
     upload.commit();
     metrics.uploaded(size);
     return UploadResult.newBuilder().setSha256(sha256).setSizeBytes(size)
@@ -161,19 +189,32 @@ public final class AgentCore {
       problem = "min_seconds and warmup_min_seconds must not be negative";
     } else if (r.getThreads() < 0) {
       problem = "threads must not be negative (0 means the profile's default), got " + r.getThreads();
-    } else if (!r.getDelegate().isEmpty() && !runtime.delegates().contains(r.getDelegate())) {
-      problem = "delegate '" + r.getDelegate() + "' is not available here; available: " + runtime.delegates();
+    } else if (!runtime.delegates().contains(delegateOf(r.getDelegate()))) {
+      problem = missingDelegate(r.getDelegate());
+    } else if (r.getOpProfileRuns() < 0) {
+      problem = "op_profile_runs must not be negative, got " + r.getOpProfileRuns();
     }
     if (problem != null) {
       throw new AgentException(AgentException.Kind.INVALID_ARGUMENT, problem);
     }
   }
 
+  private String delegateOf(String requested) {
+    return requested.isEmpty() ? profile.defaultDelegate() : requested;
+  }
+
+  private String missingDelegate(String requested) {
+    return "delegate '" + delegateOf(requested) + "' is not available here (" + runtime.name() + " "
+        + runtime.version() + " on " + Platform.current() + "); available: " + runtime.delegates();
+  }
+
   private BenchmarkResult.Builder measure(Path file, int threads, BenchmarkRequest request,
       Consumer<BenchmarkProgress> progress) throws Exception {
+    RunOptions options = RunOptions.of(threads, delegateOf(request.getDelegate()));
     BenchmarkResult.Builder result = BenchmarkResult.newBuilder()
         .setDeviceId(deviceId).setSha256(request.getSha256()).setThreads(threads)
-        .setDelegate(request.getDelegate().isEmpty() ? "cpu" : request.getDelegate())
+        .setDelegate(options.delegate()).setRuntime(runtime.name()).setRuntimeVersion(runtime.version())
+        .setPlatform(Platform.current()).setProfileOverride(profileOverride)
         .setClock(CLOCK).setHardwareProfile(profile.id());
     temperatures(thermal.read(), result::addTemperaturesBefore);
     double[] idle = null;
@@ -183,12 +224,19 @@ public final class AgentCore {
       Thread.sleep((long) (IDLE_BASELINE_SECONDS * 1000));
       idle = idleSampler.stop();
     }
+    boolean peakReset = memory.resetPeak();
+    long residentBefore = memory.residentKb();
     long start = System.nanoTime();
     progress.accept(phase("init", 0, request.getRuns(), start));
-    try (LoadedModel model = loadForRun(file, threads)) {
+    float[] input;
+    try (LoadedModel model = loadForRun(file, options)) {
       result.setInitMs((System.nanoTime() - start) / 1e6);
-      model.setInput(randomInput(model.inputs().get(0).elements(),
-          request.hasInputSeed() ? request.getInputSeed() : DEFAULT_SEED));
+      long residentAfterInit = memory.residentKb();
+      Delegation delegation = model.delegation();
+      result.setNodes(delegation.nodes()).setNodesDelegated(delegation.nodesDelegated());
+      input = randomInput(model.inputs().get(0).elements(),
+          request.hasInputSeed() ? request.getInputSeed() : DEFAULT_SEED);
+      model.setInput(input);
       long t = System.nanoTime();
       model.invoke();
       result.setFirstInferenceMs((System.nanoTime() - t) / 1e6);
@@ -233,14 +281,46 @@ public final class AgentCore {
             .setIdlePowerMw(e.idlePowerMw()).setUncertaintyMj(e.uncertaintyMj())
             .setSampleRateHz(profile.energy().sampleHz()).setSamples(e.samples()));
       }
+      result.setMemory(MemoryFootprint.newBuilder().setBeforeInitKb(residentBefore)
+          .setAfterInitKb(residentAfterInit).setPeakKb(memory.peakKb())
+          .setSource(peakReset ? "/proc/self/status: VmRSS, and VmHWM reset before init"
+              : "/proc/self/status: VmRSS, and VmHWM since the agent started (clear_refs not writable)"));
     }
     temperatures(thermal.read(), result::addTemperaturesAfter);
+    if (request.getOpProfile()) {
+      progress.accept(phase("op-profile", request.getRuns(), request.getRuns(), start));
+      opProfile(file, options, input, request.getOpProfileRuns() > 0 ? request.getOpProfileRuns()
+          : DEFAULT_OP_PROFILE_RUNS, result);
+    }
     return result;
   }
 
-  private LoadedModel loadForRun(Path file, int threads) {
+  /**
+   * Times each operator in runs of their own, after the timed runs: the profiler's per-operator callbacks
+   * would otherwise slow the latencies being measured.
+   */
+  private void opProfile(Path file, RunOptions options, float[] input, int runs, BenchmarkResult.Builder result) {
+    try (LoadedModel model = loadForRun(file, options.withOpProfiling())) {
+      model.setInput(input);
+      model.invoke();
+      model.takeOpTimes();
+      for (int i = 0; i < runs; i++) {
+        model.invoke();
+      }
+      List<OpTime> times = model.takeOpTimes();
+      double total = times.stream().mapToDouble(OpTime::totalMs).sum();
+      for (OpTime t : times) {
+        result.addOpProfile(OpProfileEntry.newBuilder().setNode(t.node()).setOp(t.op()).setKind(t.kind())
+            .setAvgMs(t.totalMs() / runs).setPercent(total > 0 ? 100 * t.totalMs() / total : 0)
+            .setCallsPerRun((int) Math.round((double) t.calls() / runs)));
+      }
+      result.setOpProfileRuns(runs);
+    }
+  }
+
+  private LoadedModel loadForRun(Path file, RunOptions options) {
     try {
-      return runtime.load(file, threads);
+      return runtime.load(file, options);
     } catch (ModelLoadException e) {
       throw new AgentException(AgentException.Kind.FAILED_PRECONDITION, "cached model failed to load: " + e.getMessage());
     }
@@ -271,10 +351,13 @@ public final class AgentCore {
       throw new AgentException(AgentException.Kind.INVALID_ARGUMENT, "no inputs given");
     }
     int threads = request.getThreads() > 0 ? request.getThreads() : profile.defaultThreads();
+    if (!runtime.delegates().contains(delegateOf(request.getDelegate()))) {
+      throw new AgentException(AgentException.Kind.INVALID_ARGUMENT, missingDelegate(request.getDelegate()));
+    }
     try {
       return queue.run(() -> {
         InferResult.Builder out = InferResult.newBuilder();
-        try (LoadedModel model = loadForRun(file, threads)) {
+        try (LoadedModel model = loadForRun(file, RunOptions.of(threads, delegateOf(request.getDelegate())))) {
           int expected = model.inputs().get(0).elements();
           for (int i = 0; i < request.getInputsCount(); i++) {
             Tensor input = request.getInputs(i);

@@ -6,10 +6,12 @@ import java.util.List;
 public record HardwareProfile(
     String id,
     String name,
+    String platform,
     String runtime,
     int defaultThreads,
     List<Integer> affinity,
     List<String> delegates,
+    String defaultDelegate,
     EnergySource energy,
     List<String> thermalZones,
     List<String> caveats) {

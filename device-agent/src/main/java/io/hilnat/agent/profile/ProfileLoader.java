@@ -16,11 +16,11 @@ import java.util.Set;
 public final class ProfileLoader {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> FIELDS = Set.of("id", "name", "runtime", "default_threads", "affinity",
-      "delegates", "energy", "thermal_zones", "caveats");
+  private static final Set<String> FIELDS = Set.of("id", "name", "platform", "runtime", "default_threads",
+      "affinity", "delegates", "default_delegate", "energy", "thermal_zones", "caveats");
   private static final Set<String> ENERGY_FIELDS = Set.of("source", "path", "rails", "sample_hz",
       "current_to_milliamps", "voltage_to_volts", "discharge_sign");
-  private static final List<String> RUNTIMES = List.of("tflite", "tflite-c-api", "tflite-android");
+  private static final List<String> RUNTIMES = List.of("tflite");
 
   private ProfileLoader() {}
 
@@ -33,6 +33,31 @@ public final class ProfileLoader {
     } catch (IOException e) {
       throw new ProfileException(file + ": not valid YAML: " + e.getMessage().split("\n")[0]);
     }
+  }
+
+  /** A profile by file path, or else by the id of a built-in one (e.g. raspberry-pi-5). */
+  public static HardwareProfile fileOrBuiltIn(String fileOrId) {
+    Path file = Path.of(fileOrId);
+    return Files.isRegularFile(file) || fileOrId.contains("/") || fileOrId.endsWith(".yaml")
+        ? load(file) : builtIn(fileOrId);
+  }
+
+  /**
+   * The profile must describe this machine: a Raspberry Pi's profile on an x86 machine would label x86
+   * latencies as the Pi's. Returns "" when it does; with {@code allowMismatch} (tests that need several
+   * device kinds on one machine) returns the override's description, which every result then carries.
+   */
+  public static String checkPlatform(HardwareProfile profile, String machine, boolean allowMismatch) {
+    if (profile.platform().equals(machine)) {
+      return "";
+    }
+    if (!allowMismatch) {
+      throw new ProfileException("hardware profile '" + profile.id() + "' is for " + profile.platform()
+          + ", but this machine is " + machine + ": start the agent on a " + profile.platform()
+          + " device, or use a profile for " + machine + " (e.g. --profile " + machine + ")");
+    }
+    return "profile " + profile.id() + " (" + profile.platform() + ") run on a " + machine
+        + " machine by --allow-profile-mismatch: its measurements are not " + profile.id() + "'s";
   }
 
   /** A profile bundled in the agent's jar, by id (e.g. linux-x86_64). */
@@ -94,13 +119,25 @@ public final class ProfileLoader {
         affinity.add(cpu.asInt());
       }
     }
+    String platform = text(root, "platform", source, "platform");
+    if (!Platform.KNOWN.contains(platform)) {
+      throw new ProfileException(source + ": field 'platform' is '" + platform + "'; expected one of " + Platform.KNOWN);
+    }
+    List<String> delegates = strings(root, "delegates", source, "delegates");
+    String defaultDelegate = text(root, "default_delegate", source, "default_delegate");
+    if (!delegates.contains(defaultDelegate)) {
+      throw new ProfileException(source + ": field 'default_delegate' is '" + defaultDelegate
+          + "', which is not among its 'delegates' " + delegates);
+    }
     return new HardwareProfile(
         text(root, "id", source, "id"),
         text(root, "name", source, "name"),
+        platform,
         runtime,
         threads.asInt(),
         affinity,
-        strings(root, "delegates", source, "delegates"),
+        delegates,
+        defaultDelegate,
         energySource,
         strings(root, "thermal_zones", source, "thermal_zones"),
         strings(root, "caveats", source, "caveats"));

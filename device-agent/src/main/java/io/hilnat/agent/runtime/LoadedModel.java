@@ -8,6 +8,9 @@ public interface LoadedModel extends AutoCloseable {
 
   List<TensorSpec> outputs();
 
+  /** Which delegate runs how many of the model's operators. */
+  Delegation delegation();
+
   /** Copies {@code input} into the input tensor (must have the input's element count). */
   void setInput(float[] input);
 
@@ -16,6 +19,12 @@ public interface LoadedModel extends AutoCloseable {
 
   /** The first output of the last inference. */
   float[] output();
+
+  /**
+   * Per-operator times summed over the runs since the last call, in execution order; empty unless the model
+   * was loaded with {@link RunOptions#profileOps()}.
+   */
+  List<OpTime> takeOpTimes();
 
   @Override
   void close();

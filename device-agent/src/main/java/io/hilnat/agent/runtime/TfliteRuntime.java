@@ -1,28 +1,46 @@
 package io.hilnat.agent.runtime;
 
-import ai.djl.engine.Engine;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.MakeTfLiteTelemetryProfiler;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteVersion;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteFloat32;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteInt32;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteInt64;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteInt8;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteUInt8;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.tensorflow.lite.DataType;
-import org.tensorflow.lite.Interpreter;
-import org.tensorflow.lite.Tensor;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.tensorflowlite.BuiltinOpResolver;
+import org.bytedeco.tensorflowlite.BuiltinOpResolverWithoutDefaultDelegates;
+import org.bytedeco.tensorflowlite.FlatBufferModel;
+import org.bytedeco.tensorflowlite.Interpreter;
+import org.bytedeco.tensorflowlite.InterpreterBuilder;
+import org.bytedeco.tensorflowlite.OpResolver;
+import org.bytedeco.tensorflowlite.RegistrationNodePair;
+import org.bytedeco.tensorflowlite.TfLiteDelegateParams;
+import org.bytedeco.tensorflowlite.TfLiteIntArray;
+import org.bytedeco.tensorflowlite.TfLiteTensor;
 
-/** TensorFlow Lite on Linux x86_64 through the native library that DJL's TFLite engine ships. */
+/**
+ * TensorFlow Lite 2.20 through its C++ API (bytedeco's build, with natives for linux-x86_64, linux-arm64 and
+ * android-arm64). {@code cpu} is TFLite's builtin kernels alone; {@code xnnpack} is the resolver that applies
+ * the XNNPACK delegate, as TFLite does by default on phones and boards.
+ */
 public final class TfliteRuntime implements ModelRuntime {
+
+  public static final String CPU = "cpu";
+  public static final String XNNPACK = "xnnpack";
 
   private final String version;
 
   public TfliteRuntime() {
-    // The raw Interpreter works only after DJL's engine has loaded the native library.
-    Engine.getEngine("TFLite");
-    this.version = org.tensorflow.lite.TensorFlowLite.runtimeVersion();
+    this.version = TfLiteVersion().getString();
   }
 
   @Override
@@ -37,92 +55,131 @@ public final class TfliteRuntime implements ModelRuntime {
 
   @Override
   public List<String> delegates() {
-    return List.of("cpu", "xnnpack");
+    // bytedeco's builds carry no GPU or NNAPI delegate: asking for one is refused by name
+    return List.of(CPU, XNNPACK);
   }
 
   @Override
-  public LoadedModel load(Path modelFile, int threads) throws ModelLoadException {
-    ByteBuffer model;
+  public LoadedModel load(Path modelFile, RunOptions options) throws ModelLoadException {
+    if (!delegates().contains(options.delegate())) {
+      throw new ModelLoadException("delegate '" + options.delegate() + "' is not in this build of TFLite "
+          + version + "; available: " + delegates());
+    }
+    byte[] bytes;
     try {
-      byte[] bytes = Files.readAllBytes(modelFile);
-      TfliteModelCheck.check(bytes);
-      model = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
-      model.put(bytes).rewind();
-    } catch (java.io.IOException e) {
+      bytes = Files.readAllBytes(modelFile);
+    } catch (IOException e) {
       throw new ModelLoadException("cannot read " + modelFile + ": " + e.getMessage());
     }
-    Interpreter interpreter;
-    try {
-      interpreter = new Interpreter(model, new Interpreter.Options().setNumThreads(Math.max(1, threads)));
-    } catch (RuntimeException e) {
-      throw new ModelLoadException("TFLite rejected the model: " + firstLine(e.getMessage()));
-    }
-    try {
-      return new TfliteModel(interpreter);
-    } catch (RuntimeException e) {
-      interpreter.close();
-      throw new ModelLoadException("TFLite could not prepare the model: " + firstLine(e.getMessage()));
-    }
+    TfliteModelCheck.check(bytes);
+    return new TfliteModel(bytes, options);
   }
 
-  private static String firstLine(String message) {
-    return message == null ? "unknown error" : message.strip().split("\n")[0];
+  private static String dtype(int type) {
+    if (type == kTfLiteFloat32) {
+      return "float32";
+    } else if (type == kTfLiteUInt8) {
+      return "uint8";
+    } else if (type == kTfLiteInt8) {
+      return "int8";
+    } else if (type == kTfLiteInt32) {
+      return "int32";
+    } else if (type == kTfLiteInt64) {
+      return "int64";
+    }
+    return "tflite-type-" + type;
   }
 
   private static final class TfliteModel implements LoadedModel {
+    private final BytePointer buffer;
+    private final FlatBufferModel model;
+    private final OpResolver resolver;
+    private final OpTimer timer;
     private final Interpreter interpreter;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
-    private final ByteBuffer input;
-    private final Map<Integer, Object> outputBuffers = new HashMap<>();
-    private final ByteBuffer output;
+    private final Delegation delegation;
 
-    TfliteModel(Interpreter interpreter) {
-      this.interpreter = interpreter;
-      interpreter.allocateTensors();
-      inputs = specs(interpreter.getInputTensorCount(), interpreter::getInputTensor);
-      outputs = specs(interpreter.getOutputTensorCount(), interpreter::getOutputTensor);
-      if (inputs.size() != 1) {
-        throw new IllegalArgumentException("models with " + inputs.size() + " inputs are not supported (need 1)");
+    TfliteModel(byte[] bytes, RunOptions options) throws ModelLoadException {
+      // the model keeps pointing into this buffer: it lives as long as the model
+      buffer = new BytePointer(bytes.length);
+      buffer.put(bytes);
+      model = FlatBufferModel.VerifyAndBuildFromBuffer(buffer, bytes.length);
+      if (model == null || model.isNull()) {
+        buffer.close();
+        throw new ModelLoadException("TFLite's flatbuffer verifier rejected the file: it is corrupt or not a "
+            + "TFLite model");
       }
-      for (TensorSpec spec : inputs) {
-        requireFloat(spec);
+      resolver = options.delegate().equals(XNNPACK) ? new BuiltinOpResolver()
+          : new BuiltinOpResolverWithoutDefaultDelegates();
+      timer = options.profileOps() ? new OpTimer(options.delegate()) : null;
+      interpreter = new Interpreter((org.bytedeco.javacpp.Pointer) null);
+      try (InterpreterBuilder builder = new InterpreterBuilder(model, resolver)) {
+        builder.SetNumThreads(Math.max(1, options.threads()));
+        if (timer != null) {
+          builder.SetTelemetryProfiler(MakeTfLiteTelemetryProfiler(timer.callbacks()));
+        }
+        if (builder.apply(interpreter) != kTfLiteOk || interpreter.isNull()) {
+          close();
+          throw new ModelLoadException("TFLite could not build an interpreter for the model (an operator this "
+              + "runtime lacks, or inconsistent tensors)");
+        }
       }
-      for (TensorSpec spec : outputs) {
-        requireFloat(spec);
+      if (interpreter.AllocateTensors() != kTfLiteOk) {
+        close();
+        throw new ModelLoadException("TFLite could not allocate the model's tensors");
       }
-      input = ByteBuffer.allocateDirect(interpreter.getInputTensor(0).numBytes()).order(ByteOrder.nativeOrder());
-      for (int i = 0; i < outputs.size(); i++) {
-        outputBuffers.put(i, ByteBuffer.allocateDirect(interpreter.getOutputTensor(i).numBytes())
-            .order(ByteOrder.nativeOrder()));
+      inputs = specs(interpreter.inputs(), (int) interpreter.inputs().limit());
+      outputs = specs(interpreter.outputs(), (int) interpreter.outputs().limit());
+      String problem = inputs.size() != 1 ? "models with " + inputs.size() + " inputs are not supported (need 1)"
+          : outputs.isEmpty() ? "the model has no outputs" : null;
+      for (TensorSpec spec : problem == null ? concat(inputs, outputs) : List.<TensorSpec>of()) {
+        if (!spec.dtype().equals("float32")) {
+          problem = "tensor " + spec.name() + " is " + spec.dtype() + "; the agent runs float32 models only";
+        }
       }
-      output = (ByteBuffer) outputBuffers.get(0);
+      if (problem != null) {
+        close();
+        throw new ModelLoadException(problem);
+      }
+      delegation = countDelegated(options.delegate());
     }
 
-    private static void requireFloat(TensorSpec spec) {
-      if (!spec.dtype().equals("float32")) {
-        throw new IllegalArgumentException(
-            "tensor " + spec.name() + " is " + spec.dtype() + "; the agent runs float32 models only");
-      }
+    private static List<TensorSpec> concat(List<TensorSpec> a, List<TensorSpec> b) {
+      List<TensorSpec> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
     }
 
-    private static List<TensorSpec> specs(int count, java.util.function.IntFunction<Tensor> tensor) {
+    private List<TensorSpec> specs(org.bytedeco.javacpp.IntPointer indices, int count) {
       List<TensorSpec> specs = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        Tensor t = tensor.apply(i);
-        specs.add(new TensorSpec(t.name(), t.shape(), dtype(t.dataType())));
+        TfLiteTensor t = interpreter.tensor(indices.get(i));
+        TfLiteIntArray dims = t.dims();
+        int[] shape = new int[dims.size()];
+        for (int d = 0; d < shape.length; d++) {
+          shape[d] = dims.data(d);
+        }
+        BytePointer name = t.name();
+        specs.add(new TensorSpec(name == null || name.isNull() ? "tensor-" + indices.get(i) : name.getString(),
+            shape, dtype(t.type())));
       }
       return List.copyOf(specs);
     }
 
-    private static String dtype(DataType type) {
-      return switch (type) {
-        case FLOAT32 -> "float32";
-        case INT32 -> "int32";
-        case UINT8 -> "uint8";
-        case INT64 -> "int64";
-        default -> type.toString().toLowerCase();
-      };
+    /** A delegate's kernel node carries the list of nodes it replaced; the others run as builtin kernels. */
+    private Delegation countDelegated(String delegate) {
+      int kernels = 0;
+      int replaced = 0;
+      long nodes = interpreter.nodes_size();
+      for (int i = 0; i < nodes; i++) {
+        RegistrationNodePair pair = interpreter.node_and_registration(i);
+        if (pair != null && pair.first().delegate() != null && !pair.first().delegate().isNull()) {
+          kernels++;
+          replaced += new TfLiteDelegateParams(pair.first().builtin_data()).nodes_to_replace().size();
+        }
+      }
+      return new Delegation(delegate, (int) nodes - kernels, replaced);
     }
 
     @Override
@@ -136,38 +193,51 @@ public final class TfliteRuntime implements ModelRuntime {
     }
 
     @Override
+    public Delegation delegation() {
+      return delegation;
+    }
+
+    @Override
     public void setInput(float[] values) {
       int expected = inputs.get(0).elements();
       if (values.length != expected) {
-        throw new IllegalArgumentException(
-            "input has " + values.length + " values, the model's input " + java.util.Arrays.toString(
-                inputs.get(0).shape()) + " takes " + expected);
+        throw new IllegalArgumentException("input has " + values.length + " values, the model's input "
+            + java.util.Arrays.toString(inputs.get(0).shape()) + " takes " + expected);
       }
-      input.rewind();
-      input.asFloatBuffer().put(values);
+      FloatPointer input = interpreter.typed_input_tensor_float(0);
+      input.put(values, 0, values.length);
     }
 
     @Override
     public void invoke() {
-      input.rewind();
-      for (Object o : outputBuffers.values()) {
-        ((ByteBuffer) o).rewind();
+      if (interpreter.Invoke() != kTfLiteOk) {
+        throw new IllegalStateException("TFLite's Invoke failed (see the agent's log for TFLite's message)");
       }
-      interpreter.runForMultipleInputsOutputs(new Object[] {input}, outputBuffers);
     }
 
     @Override
     public float[] output() {
-      output.rewind();
-      FloatBuffer floats = output.asFloatBuffer();
-      float[] values = new float[floats.remaining()];
-      floats.get(values);
+      float[] values = new float[outputs.get(0).elements()];
+      interpreter.typed_output_tensor_float(0).get(values, 0, values.length);
       return values;
     }
 
     @Override
+    public List<OpTime> takeOpTimes() {
+      return timer == null ? List.of() : timer.take();
+    }
+
+    @Override
     public void close() {
-      interpreter.close();
+      // the interpreter refers to the model, the resolver and the buffer: it goes first
+      if (interpreter != null) {
+        interpreter.close();
+      }
+      if (resolver != null) {
+        resolver.close();
+      }
+      model.close();
+      buffer.close();
     }
   }
 }

@@ -18,6 +18,7 @@ import io.hilnat.agent.energy.Meters;
 import io.hilnat.agent.energy.Sysfs;
 import io.hilnat.agent.energy.ThermalZones;
 import io.hilnat.agent.profile.HardwareProfile;
+import io.hilnat.agent.runtime.ModelChecker;
 import io.hilnat.agent.runtime.ModelRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,17 +43,20 @@ public final class AgentServer implements AutoCloseable {
       Path tlsCert,
       Path tlsKey,
       int metricsPort,
-      Path sysfsRoot) {}
+      Path sysfsRoot,
+      String profileOverride) {}
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final HttpServer metricsServer;
+  private final ModelChecker checker;
 
-  public AgentServer(Config config, ModelRuntime runtime) throws IOException {
+  public AgentServer(Config config, ModelRuntime runtime, ModelChecker checker) throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AgentMetrics metrics = new AgentMetrics(registry);
     HardwareProfile profile = config.profile();
-    AgentCore core = new AgentCore(config.deviceId(), profile, runtime,
+    this.checker = checker;
+    AgentCore core = new AgentCore(config.deviceId(), profile, config.profileOverride(), runtime, checker,
         new ModelCache(config.cacheDir(), config.maxModelBytes()),
         Meters.open(profile.energy(), config.sysfsRoot(), CommandRunner.system()),
         new ThermalZones(Sysfs.under(config.sysfsRoot(), "/sys/class/thermal"), profile.thermalZones()),
@@ -108,5 +112,6 @@ public final class AgentServer implements AutoCloseable {
     if (metricsServer != null) {
       metricsServer.stop(0);
     }
+    checker.close();
   }
 }

@@ -26,6 +26,27 @@ class ProfileLoaderTest {
     }
     assertEquals("none", ProfileLoader.builtIn("raspberry-pi-4").energy().source());
     assertEquals(List.of(4, 5, 6, 7), ProfileLoader.builtIn("android-arm64").affinity());
+    assertEquals("linux-arm64", ProfileLoader.builtIn("raspberry-pi-5").platform());
+    assertEquals("xnnpack", ProfileLoader.builtIn("jetson-orin-nano").defaultDelegate());
+  }
+
+  @Test
+  void aProfileOfAnotherPlatformIsRefusedUnlessTheOverrideIsAskedFor() {
+    HardwareProfile pi = ProfileLoader.builtIn("raspberry-pi-5");
+    ProfileException e = assertThrows(ProfileException.class,
+        () -> ProfileLoader.checkPlatform(pi, "linux-x86_64", false));
+    assertTrue(e.getMessage().contains("raspberry-pi-5") && e.getMessage().contains("linux-arm64")
+        && e.getMessage().contains("linux-x86_64"), e.getMessage());
+    String override = ProfileLoader.checkPlatform(pi, "linux-x86_64", true);
+    assertTrue(override.contains("--allow-profile-mismatch") && override.contains("not raspberry-pi-5's"), override);
+    assertEquals("", ProfileLoader.checkPlatform(pi, "linux-arm64", false));
+  }
+
+  @Test
+  void platformNamesFollowTheJvmsProperties() {
+    assertEquals("linux-x86_64", Platform.of("Linux", "amd64", "Eclipse Adoptium"));
+    assertEquals("linux-arm64", Platform.of("Linux", "aarch64", "Debian"));
+    assertEquals("android-arm64", Platform.of("Linux", "aarch64", "The Android Project"));
   }
 
   private static String error(Path dir, String yaml) throws Exception {
@@ -38,7 +59,8 @@ class ProfileLoaderTest {
 
   @Test
   void malformedProfilesNameTheFileAndTheField(@TempDir Path dir) throws Exception {
-    String ok = "id: b\nname: B\nruntime: tflite\ndefault_threads: 2\n";
+    String ok = "id: b\nname: B\nplatform: linux-arm64\nruntime: tflite\ndefault_threads: 2\n"
+        + "delegates: [cpu, xnnpack]\ndefault_delegate: xnnpack\n";
     assertTrue(error(dir, ok.replace("default_threads: 2", "default_threads: two")).contains("'default_threads'"));
     assertTrue(error(dir, ok + "energy: {source: solar}\n").contains("'energy.source'"));
     assertTrue(error(dir, ok + "energy: {source: rapl, sample_hz: -3}\n").contains("'energy.sample_hz'"));
@@ -47,6 +69,8 @@ class ProfileLoaderTest {
     assertTrue(error(dir, ok.replace("tflite", "onnx")).contains("'runtime'"));
     assertTrue(error(dir, ok + "affinity: [0, x]\n").contains("'affinity'"));
     assertTrue(error(dir, "id: [unclosed\n").contains("not valid YAML"));
+    assertTrue(error(dir, ok.replace("linux-arm64", "risc-v")).contains("'platform'"));
+    assertTrue(error(dir, ok.replace("default_delegate: xnnpack", "default_delegate: gpu")).contains("'default_delegate'"));
     assertTrue(assertThrows(ProfileException.class, () -> ProfileLoader.load(dir.resolve("none.yaml")))
         .getMessage().contains("not found"));
   }

@@ -86,6 +86,55 @@ class AgentServiceTest {
     assertEquals("", d.getEnergyMeter());
     assertTrue(d.getEnergyMeterStatus().startsWith("rapl meter unavailable"), d.getEnergyMeterStatus());
     assertEquals(1 << 20, d.getMaxModelBytes());
+    assertEquals("2.20.0", d.getRuntimeVersion());
+    assertEquals("linux-x86_64", d.getPlatform());
+    assertEquals("", d.getProfileOverride(), "the profile is this machine's");
+    assertEquals(List.of("cpu", "xnnpack"), d.getDelegatesList());
+    assertEquals("xnnpack", d.getDefaultDelegate());
+    assertTrue(d.getModelCheck().startsWith("child process"), d.getModelCheck());
+  }
+
+  @Test
+  void delegatesAreAppliedAndSayWhatTheyRan() {
+    BenchmarkResult cpu = agent.benchmark(request().setDelegate("cpu").build());
+    BenchmarkResult xnnpack = agent.benchmark(request().setDelegate("xnnpack").build());
+    BenchmarkResult byDefault = agent.benchmark(request().build());
+    assertEquals("cpu", cpu.getDelegate());
+    assertEquals(0, cpu.getNodesDelegated());
+    assertEquals(18, cpu.getNodes(), "the fixture's operators");
+    assertEquals("xnnpack", xnnpack.getDelegate());
+    assertEquals(18, xnnpack.getNodes());
+    assertEquals(18, xnnpack.getNodesDelegated(), "XNNPACK takes every operator of an MBConv network");
+    assertEquals("xnnpack", byDefault.getDelegate(), "the profile's default");
+    assertEquals("2.20.0", cpu.getRuntimeVersion());
+    assertEquals("linux-x86_64", cpu.getPlatform());
+  }
+
+  @Test
+  void opProfilesDifferBetweenDelegatesAndAddUp() {
+    BenchmarkResult cpu = agent.benchmark(request().setDelegate("cpu").setOpProfile(true).build());
+    BenchmarkResult xnnpack = agent.benchmark(request().setDelegate("xnnpack").setOpProfile(true).build());
+    assertEquals(18, cpu.getOpProfileCount(), "one entry per builtin node");
+    assertTrue(cpu.getOpProfileList().stream().allMatch(e -> e.getKind().equals("builtin")));
+    assertTrue(cpu.getOpProfileList().stream().anyMatch(e -> e.getOp().equals("DEPTHWISE_CONV_2D")));
+    assertTrue(xnnpack.getOpProfileCount() > 0);
+    assertTrue(xnnpack.getOpProfileList().stream().allMatch(e -> e.getKind().equals("delegate:xnnpack")),
+        xnnpack.getOpProfileList().toString());
+    assertTrue(xnnpack.getOpProfileList().stream().noneMatch(e -> e.getOp().equals("DEPTHWISE_CONV_2D")));
+    for (BenchmarkResult r : List.of(cpu, xnnpack)) {
+      assertEquals(20, r.getOpProfileRuns());
+      assertEquals(100, r.getOpProfileList().stream().mapToDouble(e -> e.getPercent()).sum(), 1e-6);
+      assertTrue(r.getOpProfileList().stream().allMatch(e -> e.getAvgMs() >= 0 && e.getCallsPerRun() == 1));
+    }
+    assertEquals(0, agent.benchmark(request().build()).getOpProfileCount(), "only when asked for");
+  }
+
+  @Test
+  void everyResultCarriesTheMemoryFootprint() {
+    var m = agent.benchmark(request().build()).getMemory();
+    assertTrue(m.getBeforeInitKb() > 0 && m.getAfterInitKb() > 0, m.toString());
+    assertTrue(m.getPeakKb() >= m.getAfterInitKb() && m.getPeakKb() >= m.getBeforeInitKb(), m.toString());
+    assertTrue(m.getSource().contains("VmHWM"), m.getSource());
   }
 
   @Test
@@ -171,6 +220,9 @@ class AgentServiceTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().contains("runs must be at least 1"));
 
+    e = assertThrows(StatusRuntimeException.class, () -> agent.benchmark(request().setDelegate("gpu").build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("available: [cpu, xnnpack]"), e.getStatus().getDescription());
     e = assertThrows(StatusRuntimeException.class, () -> agent.benchmark(request().setDelegate("tpu").build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
 

@@ -22,7 +22,10 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** 200 malformed uploads at one agent: each gets an error, and the agent keeps answering health checks. */
+/**
+ * Malformed uploads at one agent: each gets a clear gRPC error or, when still a model, runs; the agent keeps
+ * answering health checks throughout.
+ */
 class MalformedModelsTest {
 
   @TempDir Path cache;
@@ -66,20 +69,48 @@ class MalformedModelsTest {
     return bad;
   }
 
-  /** A valid model with 1-4 bits flipped in its first 2 KiB (the flatbuffer's tables, not the weights). */
-  static List<Bad> bitFlipped(byte[] model) throws Exception {
+  /**
+   * 1000 corruptions of a real exported model, each declared with its true hash and size: bit flips, overwritten
+   * byte runs, truncations, and int32 fields (offsets, lengths, indices, shapes) replaced by hostile values.
+   */
+  static List<Bad> corrupted(byte[] model) throws Exception {
     Random random = new Random(99);
+    int[] hostile = {0, -1, 1, Integer.MAX_VALUE, Integer.MIN_VALUE, 0x7fff, 0x10000, -4096, model.length,
+        model.length + 4};
     List<Bad> bad = new ArrayList<>();
-    for (int i = 0; i < 100; i++) { // a valid model with bytes flipped in its structure (the first 2 KiB)
+    for (int i = 0; i < 1000; i++) {
       byte[] b = model.clone();
-      for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
-        int at = random.nextInt(2048);
-        b[at] ^= (byte) (1 << random.nextInt(8));
+      String kind;
+      switch (i % 4) {
+        case 0 -> {
+          kind = "bit-flip";
+          for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+            int at = random.nextInt(b.length);
+            b[at] ^= (byte) (1 << random.nextInt(8));
+          }
+        }
+        case 1 -> {
+          kind = "overwritten-run";
+          int at = random.nextInt(b.length);
+          for (int k = at; k < Math.min(b.length, at + 1 + random.nextInt(16)); k++) {
+            b[k] = (byte) random.nextInt(256);
+          }
+        }
+        case 2 -> {
+          kind = "truncated";
+          b = java.util.Arrays.copyOf(model, 8 + random.nextInt(model.length - 8));
+        }
+        default -> {
+          kind = "scrambled-int32";
+          int at = 4 * random.nextInt(b.length / 4);
+          int value = random.nextBoolean() ? hostile[random.nextInt(hostile.length)] : random.nextInt();
+          ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, value);
+        }
       }
       if (java.util.Arrays.equals(b, model)) {
         b[8] ^= 1;
       }
-      bad.add(new Bad("bit-flip", b, TestAgents.sha256(b), b.length));
+      bad.add(new Bad(kind, b, TestAgents.sha256(b), b.length));
     }
     return bad;
   }
@@ -121,34 +152,43 @@ class MalformedModelsTest {
   }
 
   @Test
-  void bitFlippedModelsAreRejectedOrRunCleanly() throws Exception {
+  void aThousandCorruptedModelsAreRejectedOrRunCleanly() throws Exception {
     byte[] model = TestAgents.model();
-    int rejected = 0;
-    int ran = 0;
+    Map<String, Integer> outcomes = new java.util.TreeMap<>();
     try (AgentServer server = TestAgents.start(cache, 4 << 20, null, null, null)) {
       ManagedChannel channel = TestAgents.channel(server);
       DeviceAgentGrpc.DeviceAgentStub stub = DeviceAgentGrpc.newStub(channel);
       var blocking = DeviceAgentGrpc.newBlockingStub(channel);
-      for (Bad b : bitFlipped(model)) {
+      var health = HealthGrpc.newBlockingStub(channel);
+      List<Bad> corrupted = corrupted(model);
+      for (int i = 0; i < corrupted.size(); i++) {
+        Bad b = corrupted.get(i);
         try {
           TestAgents.upload(stub, b.bytes(), b.sha(), b.size()).get();
         } catch (ExecutionException e) {
-          assertNotEquals(Status.Code.UNKNOWN, Status.fromThrowable(e.getCause()).getCode());
-          rejected++;
+          Status status = Status.fromThrowable(e.getCause());
+          assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), b.kind() + " #" + i + ": " + status);
+          boolean crashed = status.getDescription().contains("crashed");
+          outcomes.merge(b.kind() + (crashed ? " crashed the checker" : " rejected"), 1, Integer::sum);
           continue;
         }
-        // the flip hit a name or padding: still a model, and it must run like one
+        // the corruption hit a name, padding or a weight: still a model, and it must run like one
         var result = blocking.benchmark(io.hilnat.agent.v1.BenchmarkRequest.newBuilder()
             .setSha256(b.sha()).setRuns(3).build());
         assertEquals(3, result.getStats().getCount());
-        ran++;
+        outcomes.merge(b.kind() + " ran", 1, Integer::sum);
+        if (i % 50 == 49) {
+          assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+              health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        }
       }
       assertEquals(HealthCheckResponse.ServingStatus.SERVING,
-          HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+          health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+      TestAgents.upload(stub, model, TestAgents.sha256(model), model.length).get();
       channel.shutdownNow();
     }
-    System.out.println("bit-flipped models: " + rejected + " rejected, " + ran + " still valid and ran");
-    assertEquals(100, rejected + ran);
-    assertTrue(rejected > ran, "most flips in the flatbuffer's tables must be caught");
+    System.out.println("corrupted models: " + outcomes);
+    assertEquals(1000, outcomes.values().stream().mapToInt(Integer::intValue).sum());
+    assertTrue(outcomes.keySet().stream().anyMatch(k -> k.endsWith("rejected")));
   }
 }

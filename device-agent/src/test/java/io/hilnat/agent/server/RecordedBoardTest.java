@@ -31,6 +31,8 @@ class RecordedBoardTest {
       assertEquals("ina3221-hwmon", d.getEnergyMeter());
       assertEquals("cpu-thermal", d.getThermalZones(0));
       assertTrue(d.getCpuAffinity().startsWith("not pinned"), d.getCpuAffinity());
+      assertTrue(d.getProfileOverride().contains("jetson-orin-nano") && d.getProfileOverride().contains("linux-x86_64"),
+          "a board's profile on this machine is marked: " + d.getProfileOverride());
       byte[] model = TestAgents.model();
       String sha = TestAgents.sha256(model);
       TestAgents.upload(DeviceAgentGrpc.newStub(channel), model, sha, model.length).get();
@@ -44,6 +46,7 @@ class RecordedBoardTest {
       assertTrue(r.getEnergy().getSamples() >= 2);
       assertEquals(51.5, r.getTemperaturesBefore(0).getCelsius(), 1e-9);
       assertEquals("cpu-thermal", r.getTemperaturesAfter(0).getZone());
+      assertEquals(d.getProfileOverride(), r.getProfileOverride(), "every result carries the override");
       channel.shutdownNow();
     }
   }

@@ -4,7 +4,10 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.hilnat.agent.profile.HardwareProfile;
+import io.hilnat.agent.profile.Platform;
 import io.hilnat.agent.profile.ProfileLoader;
+import io.hilnat.agent.runtime.ChildProcessModelChecker;
 import io.hilnat.agent.runtime.TfliteRuntime;
 import io.hilnat.agent.v1.DeviceAgentGrpc;
 import io.hilnat.agent.v1.ModelChunk;
@@ -30,8 +33,11 @@ final class TestAgents {
 
   static AgentServer start(Path cache, long maxBytes, String token, Path cert, Path key, String profile,
       Path sysfsRoot) throws Exception {
-    return new AgentServer(new AgentServer.Config("127.0.0.1", 0, ProfileLoader.builtIn(profile),
-        "test-device", cache, maxBytes, token, cert, key, 0, sysfsRoot), RUNTIME);
+    HardwareProfile hw = ProfileLoader.builtIn(profile);
+    // recorded boards' profiles run here on x86: the override marks every result as not the board's
+    String override = ProfileLoader.checkPlatform(hw, Platform.current(), true);
+    return new AgentServer(new AgentServer.Config("127.0.0.1", 0, hw, "test-device", cache, maxBytes, token, cert,
+        key, 0, sysfsRoot, override), RUNTIME, ChildProcessModelChecker.forThisJvm(60));
   }
 
   static ManagedChannel channel(AgentServer server) {

@@ -178,7 +178,12 @@ public final class AgentClient implements AutoCloseable {
 
   /** Runs the model on each input (NHWC floats for our exported models) and returns the outputs. */
   public List<float[]> infer(String sha, List<float[]> inputs, int threads) {
-    InferRequest.Builder request = InferRequest.newBuilder().setSha256(sha).setThreads(threads);
+    return infer(sha, inputs, threads, "");
+  }
+
+  /** {@link #infer(String, List, int)} with a delegate by name ("": the device's default). */
+  public List<float[]> infer(String sha, List<float[]> inputs, int threads, String delegate) {
+    InferRequest.Builder request = InferRequest.newBuilder().setSha256(sha).setThreads(threads).setDelegate(delegate);
     for (float[] input : inputs) {
       Tensor.Builder t = Tensor.newBuilder();
       for (float v : input) {

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A device agent started as a child process on 127.0.0.1 (the agent's TFLite runtime cannot share the
- * host's JVM). Used by the demo, benchmarks and tests; the agent's stdout line tells the port.
+ * A device agent started as a child process on 127.0.0.1, as it runs on a device: in a process of its own, so the
+ * host's training threads and heap stay out of what it measures. Used by the demo, benchmarks and tests; the
+ * agent's stdout line tells the port.
  */
 public final class LocalAgent implements AutoCloseable {
 
@@ -40,12 +41,20 @@ public final class LocalAgent implements AutoCloseable {
     }
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-Xmx1g",
+        "-Xmx1g",
         "-cp", jar + java.io.File.pathSeparator + agentTarget.resolve("lib") + "/*",
         "io.hilnat.agent.AgentMain", "serve", "--port", "0", "--cache-dir", cacheDir.toString(),
         "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     command.addAll(List.of(extraArgs));
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return new LocalAgent(process, awaitListening(process, 60));
+  }
+
+  /**
+   * The {@code HOST:PORT} an agent process prints once it listens; its stdout is drained from then on so it never
+   * blocks on a full pipe. Kills the process when it does not listen within {@code seconds}.
+   */
+  public static String awaitListening(Process process, long seconds) throws IOException {
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
       try {
@@ -60,19 +69,18 @@ public final class LocalAgent implements AutoCloseable {
       return null;
     });
     try {
-      String target = ready.get(60, TimeUnit.SECONDS);
+      String target = ready.get(seconds, TimeUnit.SECONDS);
       if (target == null) {
         throw new IOException("the agent exited before it listened (exit code "
             + process.waitFor() + "); its error output is above");
       }
-      // keep draining stdout so the child never blocks on a full pipe
       Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "agent-stdout");
       drain.setDaemon(true);
       drain.start();
-      return new LocalAgent(process, target);
+      return target;
     } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
       process.destroyForcibly();
-      throw new IOException("the agent did not start within 60 s", e);
+      throw new IOException("the agent did not start within " + seconds + " s", e);
     }
   }
 

@@ -12,14 +12,10 @@ import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.space.SubnetBuilder;
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -48,10 +44,10 @@ public final class AgentOverheadBench {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode report = mapper.createObjectNode();
     report.put("benchmark", "agent-overhead");
-    report.put("reference", "TFLite interpreter invoked in a plain JVM process, no gRPC (InProcessInvoke)");
+    report.put("reference", CApiReference.DESCRIPTION);
     ObjectNode config = report.putObject("configuration");
     config.put("threads", threads).put("runs_per_measurement", RUNS).put("repeats", REPEATS)
-        .put("min_seconds_per_measurement", MIN_SECONDS).put("warmup_runs", 20).put("runtime", "TFLite 2.6.2 (DJL tflite-native-cpu)");
+        .put("min_seconds_per_measurement", MIN_SECONDS).put("warmup_runs", 20).put("delegate", "xnnpack");
     Machine.describe(report.putObject("machine"));
     ArrayNode results = report.putArray("models");
     try (LocalAgent agent = LocalAgent.start(workDir.resolve("agent-cache"));
@@ -72,6 +68,7 @@ public final class AgentOverheadBench {
         for (int r = 0; r < REPEATS; r++) {
           long call = System.nanoTime();
           BenchmarkResult result = client.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setThreads(threads)
+              .setDelegate("xnnpack")
               .setWarmupRuns(20).setRuns(RUNS).setMinSeconds(MIN_SECONDS).build());
           double callMs = (System.nanoTime() - call) / 1e6;
           double measuredMs = result.getLatenciesMsList().stream().mapToDouble(Double::doubleValue).sum();
@@ -79,7 +76,7 @@ public final class AgentOverheadBench {
           initMs = result.getInitMs();
           // everything the call cost beyond the timed runs and warm-up: transport, queue, set-up
           wallOverheadMs = callMs - measuredMs - result.getWarmupRuns() * result.getStats().getMeanMs();
-          localP50[r] = mapper.readTree(inProcess(file, threads)).get("p50_ms").asDouble();
+          localP50[r] = CApiReference.measure(file, threads, 20, RUNS, MIN_SECONDS).get("p50_ms").asDouble();
           progress.printf("%s repeat %d: agent p50 %.4f ms, in-process p50 %.4f ms%n", m.getKey(), r + 1,
               agentP50[r], localP50[r]);
         }
@@ -109,22 +106,6 @@ public final class AgentOverheadBench {
     summary.put("worst_ratio", max(ratios)).put("goal_ratio", 1.02);
     summary.put("worst_p50_spread_pct", max(spreads)).put("goal_spread_pct", 3.0);
     return report;
-  }
-
-  /** Runs the reference in a child JVM with the agent's classpath (the TFLite runtime lives there). */
-  private static String inProcess(Path model, int threads) throws IOException, InterruptedException {
-    Path agentTarget = LocalAgent.agentTarget();
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-cp",
-        agentTarget.resolve("hilnat-device-agent.jar") + File.pathSeparator + agentTarget.resolve("lib") + "/*",
-        "io.hilnat.agent.bench.InProcessInvoke", model.toString(), String.valueOf(threads), "20",
-        String.valueOf(RUNS), String.valueOf(MIN_SECONDS)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (p.waitFor() != 0) {
-      throw new IOException("in-process reference failed for " + model + ": " + out);
-    }
-    List<String> lines = out.lines().toList();
-    return lines.get(lines.size() - 1);
   }
 
   private static double median(double[] v) {

@@ -77,13 +77,24 @@ class CliTest {
     Run table = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds", "0");
     assertEquals(0, table.code(), table.err());
     assertTrue(table.out().contains("p50 ms") && table.out().contains("linux-x86_64"), table.out());
+    assertTrue(table.out().contains("xnnpack"), "the profile's default delegate ran: " + table.out());
+
+    Run profiled = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds", "0",
+        "--delegate", "cpu", "--op-profile", "--op-top", "3");
+    assertEquals(0, profiled.code(), profiled.err());
+    assertTrue(profiled.out().contains("cpu 0/") && profiled.out().contains("slowest operators"), profiled.out());
+    assertEquals(3, profiled.out().lines().filter(l -> l.contains(" builtin ")).count(), profiled.out());
+
+    Run noGpu = run("bench", model.toString(), "--agent", agent.target(), "--delegate", "gpu", "--json");
+    assertEquals(1, noGpu.code());
+    assertTrue(noGpu.out().contains("available: [cpu, xnnpack]"), noGpu.out());
   }
 
   @Test
   void describeAndClearErrors() {
     Run describe = run("agents", "describe", "--agent", agent.target());
     assertEquals(0, describe.code(), describe.err());
-    assertTrue(describe.out().contains("tflite 2.6.2"), describe.out());
+    assertTrue(describe.out().contains("tflite 2.20.0 on linux-x86_64"), describe.out());
 
     Run badAgent = run("agents", "describe", "--agent", "localhost");
     assertEquals(2, badAgent.code());
@@ -151,7 +162,7 @@ class CliTest {
       new SearchJob(search, new PrintWriter(new StringWriter(), true)).execute(new SearchOptions(
           "src/test/resources/spaces/micro.yaml", "fashion-mnist", supernet.toString(), 3, 0, 0.001, 16, true, 1,
           List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, validation, 32, 5, 2, 0, false,
-          1.0, null, 0, 0, 0, 1));
+          1.0, null, 0, 0, 0, 1, null));
       String report = Files.readString(search.resolve("report.md"));
       assertEquals(validation != 200, report.contains("**Warning:** the supernet " + supernet + " was trained on this "
           + "search's validation images (it held out 200 images of fashion-mnist (seed 1), the search validates on "

@@ -18,8 +18,8 @@ class UnsupportedOpTest {
 
   @TempDir Path cache;
 
-  /** One op, GELU (builtin 150, added after TFLite 2.6), float [1,4] -> [1,4]. */
-  static byte[] geluModel() {
+  /** One custom op that no TFLite build registers, float [1,4] -> [1,4]. */
+  static byte[] unknownOpModel() {
     FlatBufferBuilder b = new FlatBufferBuilder(1024);
     b.startTable(1);
     int emptyBuffer = b.endTable();
@@ -54,10 +54,12 @@ class UnsupportedOpTest {
     b.addOffset(2, outputs, 0);
     b.addOffset(3, opVector, 0);
     int subgraph = b.endTable();
+    int customName = b.createString("HilnatNoSuchOp");
     b.startTable(4);
-    b.addByte(0, (byte) 127, -1); // PLACEHOLDER_FOR_GREATER_OP_CODES
+    b.addByte(0, (byte) 32, -1); // CUSTOM
+    b.addOffset(1, customName, 0);
     b.addInt(2, 1, -1);
-    b.addInt(3, 150, -1);
+    b.addInt(3, 32, -1);
     int code = b.endTable();
     int codes = b.createVectorOfTables(new int[] {code});
     int subgraphs = b.createVectorOfTables(new int[] {subgraph});
@@ -80,10 +82,11 @@ class UnsupportedOpTest {
   @Test
   void unsupportedOperatorIsRefusedWithTheReason() throws Exception {
     try (LocalAgent agent = LocalAgent.start(cache); AgentClient client = new AgentClient(agent.target())) {
-      AgentException e = assertThrows(AgentException.class, () -> client.ensureUploaded(geluModel(), "gelu"));
+      AgentException e = assertThrows(AgentException.class, () -> client.ensureUploaded(unknownOpModel(), "unknown-op"));
       assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
       System.out.println("unsupported op: " + e.getMessage());
       assertTrue(e.getMessage().contains("model rejected"), e.getMessage());
+      assertTrue(e.getMessage().contains("HilnatNoSuchOp"), "TFLite's own words name the op: " + e.getMessage());
       assertEquals("tflite", client.describe().getRuntime(), "the agent keeps serving");
     }
   }
