@@ -41,14 +41,16 @@ public final class AgentsCommand implements Runnable {
           if (json) {
             out.println(JsonFormat.printer().omittingInsignificantWhitespace().print(d));
           } else {
-            out.printf(Locale.ROOT, "%s%n  device     %s (%s profile)%n  runtime    %s %s, delegates %s%n"
-                    + "  cpu        %d cores, %s %s; %s%n  energy     %s%n  thermal    %s%n  agent      %s (%s), "
-                    + "models up to %d MiB, %d queued%n",
-                target, d.getDeviceId(), d.getHardwareProfile(), d.getRuntime(), d.getRuntimeVersion(),
-                d.getDelegatesList(), d.getCpuCores(), d.getOs(), d.getArch(), d.getCpuAffinity(),
+            out.printf(Locale.ROOT, "%s%n  device     %s (%s profile)%s%n  runtime    %s %s on %s, delegates %s "
+                    + "(default %s)%n  cpu        %d cores, %s %s; %s%n  energy     %s%n  thermal    %s%n"
+                    + "  agent      %s (%s), models up to %d MiB, %d queued; uploads checked in %s%n",
+                target, d.getDeviceId(), d.getHardwareProfile(),
+                d.getProfileOverride().isEmpty() ? "" : "\n  WARNING    " + d.getProfileOverride(), d.getRuntime(),
+                d.getRuntimeVersion(), d.getPlatform(), d.getDelegatesList(), d.getDefaultDelegate(), d.getCpuCores(),
+                d.getOs(), d.getArch(), d.getCpuAffinity(),
                 d.getEnergyMeter().isEmpty() ? "none: " + d.getEnergyMeterStatus() : d.getEnergyMeter(),
                 d.getThermalZonesCount() == 0 ? "no thermal zones" : d.getThermalZonesList(), d.getAgentVersion(),
-                d.getProtocolVersion(), d.getMaxModelBytes() >> 20, d.getQueueLength());
+                d.getProtocolVersion(), d.getMaxModelBytes() >> 20, d.getQueueLength(), d.getModelCheck());
           }
         } catch (RuntimeException e) {
           spec.commandLine().getErr().println("hilnat: " + e.getMessage());

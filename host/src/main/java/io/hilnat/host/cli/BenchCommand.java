@@ -54,6 +54,16 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON for scripts instead of a table")
   boolean json;
 
+  @Mixin DelegateOption delegate;
+
+  @Option(names = "--op-profile", description = "also time each operator (in runs of their own, after the timed "
+      + "runs); the table shows the slowest, --json has them all")
+  boolean opProfile;
+
+  @Option(names = "--op-top", defaultValue = "10", description = "operators shown per agent with --op-profile "
+      + "(default ${DEFAULT-VALUE})")
+  int opTop;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** One agent's outcome: a result or the error that stopped it. */
@@ -67,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
     byte[] bytes = Files.readAllBytes(model);
     BenchmarkRequest request = BenchmarkRequest.newBuilder().setRuns(runs).setMinSeconds(minSeconds)
         .setWarmupRuns(warmup).setWarmupMinSeconds(warmupSeconds).setThreads(threads).setMeasureEnergy(energy)
-        .build();
+        .setDelegate(delegate.name).setOpProfile(opProfile).build();
     PrintWriter err = spec.commandLine().getErr();
     List<CompletableFuture<Outcome>> futures = new ArrayList<>();
     for (String target : agents.targets()) {
@@ -78,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
       err.println();
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? toJson(outcomes) : table(outcomes));
+    out.print(json ? toJson(outcomes) : table(outcomes) + opProfiles(outcomes, opTop));
     out.flush();
     return outcomes.stream().anyMatch(o -> o.error() != null) ? 1 : 0;
   }
@@ -103,9 +113,9 @@ public final class BenchCommand implements Callable<Integer> {
   /** A table for people: one row per agent. */
   public static String table(List<Outcome> outcomes) {
     StringBuilder s = new StringBuilder("\n");
-    s.append(String.format(Locale.ROOT, "%-36s %-17s %3s %9s %9s %9s %17s %9s %9s %14s %s%n", "agent / device",
-        "profile", "thr", "p50 ms", "p90 ms", "p99 ms", "mean±std ms", "init ms", "first ms", "energy mJ/inf",
-        "temp °C before→after"));
+    s.append(String.format(Locale.ROOT, "%-36s %-17s %-14s %3s %9s %9s %9s %17s %9s %9s %9s %14s %s%n",
+        "agent / device", "profile", "delegate", "thr", "p50 ms", "p90 ms", "p99 ms", "mean±std ms", "init ms",
+        "first ms", "peak MiB", "energy mJ/inf", "temp °C before→after"));
     for (Outcome o : outcomes) {
       if (o.error() != null) {
         s.append(String.format(Locale.ROOT, "%-36s ERROR: %s%n", o.agent(), o.error()));
@@ -116,14 +126,42 @@ public final class BenchCommand implements Callable<Integer> {
       String energy = r.hasEnergy()
           ? String.format(Locale.ROOT, "%.3f±%.3f", r.getEnergy().getEnergyPerInferenceMj(), r.getEnergy().getUncertaintyMj())
           : "n/a";
-      s.append(String.format(Locale.ROOT, "%-36s %-17s %3d %9.3f %9.3f %9.3f %17s %9.1f %9.3f %14s %s%n",
-          o.agent() + " " + r.getDeviceId(), r.getHardwareProfile(), r.getThreads(), st.getP50Ms(), st.getP90Ms(),
-          st.getP99Ms(), String.format(Locale.ROOT, "%.3f±%.3f", st.getMeanMs(), st.getStdMs()), r.getInitMs(),
-          r.getFirstInferenceMs(), energy, temperatures(r)));
+      String peak = r.getMemory().getPeakKb() > 0
+          ? String.format(Locale.ROOT, "%.1f", r.getMemory().getPeakKb() / 1024.0) : "n/a";
+      s.append(String.format(Locale.ROOT, "%-36s %-17s %-14s %3d %9.3f %9.3f %9.3f %17s %9.1f %9.3f %9s %14s %s%n",
+          o.agent() + " " + r.getDeviceId(), r.getHardwareProfile(),
+          String.format(Locale.ROOT, "%s %d/%d", r.getDelegate(), r.getNodesDelegated(), r.getNodes()),
+          r.getThreads(), st.getP50Ms(), st.getP90Ms(), st.getP99Ms(),
+          String.format(Locale.ROOT, "%.3f±%.3f", st.getMeanMs(), st.getStdMs()), r.getInitMs(),
+          r.getFirstInferenceMs(), peak, energy, temperatures(r)));
+    }
+    for (Outcome o : outcomes) {
+      if (o.result() != null && !o.result().getProfileOverride().isEmpty()) {
+        s.append("WARNING ").append(o.agent()).append(": ").append(o.result().getProfileOverride()).append('\n');
+      }
     }
     outcomes.stream().filter(o -> o.result() != null).findFirst().ifPresent(o ->
-        s.append(String.format(Locale.ROOT, "%d measured runs per agent; clock: %s%n",
-            o.result().getStats().getCount(), o.result().getClock())));
+        s.append(String.format(Locale.ROOT, "%d measured runs per agent; %s %s; delegate: nodes it ran / the "
+            + "model's; clock: %s%n", o.result().getStats().getCount(), o.result().getRuntime(),
+            o.result().getRuntimeVersion(), o.result().getClock())));
+    return s.toString();
+  }
+
+  /** Each agent's slowest operators, as benchmark_model's op profiling lists them. */
+  static String opProfiles(List<Outcome> outcomes, int top) {
+    StringBuilder s = new StringBuilder();
+    for (Outcome o : outcomes) {
+      if (o.result() == null || o.result().getOpProfileCount() == 0) {
+        continue;
+      }
+      BenchmarkResult r = o.result();
+      s.append(String.format(Locale.ROOT, "%nslowest operators on %s (%s, %d profiled runs):%n", o.agent(),
+          r.getDelegate(), r.getOpProfileRuns()));
+      s.append(String.format(Locale.ROOT, "  %5s  %-40s %-18s %10s %7s%n", "node", "operator", "kind", "avg ms", "%"));
+      r.getOpProfileList().stream().sorted((a, b) -> Double.compare(b.getAvgMs(), a.getAvgMs())).limit(top)
+          .forEach(e -> s.append(String.format(Locale.ROOT, "  %5d  %-40s %-18s %10.4f %6.1f%%%n", e.getNode(),
+              e.getOp(), e.getKind(), e.getAvgMs(), e.getPercent())));
+    }
     return s.toString();
   }
 

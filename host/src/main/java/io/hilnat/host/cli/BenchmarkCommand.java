@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code hilnat benchmark NAME}: the project's own performance benchmarks, printing JSON. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Project benchmarks (JSON on stdout, progress on stderr).",
-    subcommands = {BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
+    subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
         BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class,
         BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class})
 public final class BenchmarkCommand implements Runnable {
@@ -30,8 +30,24 @@ public final class BenchmarkCommand implements Runnable {
     return 0;
   }
 
+  @Command(name = "runtime", mixinStandardHelpOptions = true, description = {
+      "p50 of 10 exported subnets with TFLite's builtin kernels (cpu) and with XNNPACK, same threads, same run,",
+      "and the agent's XNNPACK p50 against the C API invoked in a bare loop in another process."})
+  static final class Runtime implements Callable<Integer> {
+    @Option(names = "--threads", defaultValue = "1", description = "interpreter threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      return print(spec, io.hilnat.host.bench.RuntimeBench.run(Files.createTempDirectory("hilnat-bench"), threads,
+          System.err));
+    }
+  }
+
   @Command(name = "agent-overhead", mixinStandardHelpOptions = true,
-      description = "Agent-reported p50 vs in-process TFLite invoke p50, p50 spread over repeats, upload and set-up cost.")
+      description = "Agent-reported p50 vs the C API's bare-loop p50, p50 spread over repeats, upload and set-up cost.")
   static final class AgentOverhead implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "interpreter threads (default ${DEFAULT-VALUE})")
     int threads;

@@ -59,7 +59,7 @@ public final class LatencyCommand implements Runnable {
       String target = agents.targets().get(0);
       ObjectMapper mapper = new ObjectMapper();
       try (AgentClient client = agents.connect(target); LatencyStore store = LatencyStore.open(table.db)) {
-        String device = client.describe().getHardwareProfile();
+        String device = table.device(client);
         List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(s, store, device, client, table.channels, table.classes, fit,
             test, seed, table.request(), table.passes, out);
         ObjectNode report = mapper.createObjectNode().put("benchmark", "latency-predictors").put("space", s.name())

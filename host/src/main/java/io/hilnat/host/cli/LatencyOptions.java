@@ -1,7 +1,10 @@
 package io.hilnat.host.cli;
 
 import io.hilnat.agent.v1.BenchmarkRequest;
+import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.agentclient.DeviceKind;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What latency tables and their evaluation share: the space, the table database, and how to measure. */
@@ -26,9 +29,16 @@ public final class LatencyOptions {
       + "fastest p50 (default ${DEFAULT-VALUE})")
   int passes;
 
+  @Mixin DelegateOption delegate;
+
   /** The benchmark settings of every table entry and measured subnet. */
   BenchmarkRequest request() {
     return BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5).setWarmupMinSeconds(0.1).setRuns(runs)
-        .setMinSeconds(0.3).build();
+        .setMinSeconds(0.3).setDelegate(delegate.name).build();
+  }
+
+  /** The table's key for the device this agent is: its kind, and the delegate when one was asked for. */
+  String device(AgentClient client) {
+    return DeviceKind.withDelegate(DeviceKind.of(client.describe()), delegate.name);
   }
 }

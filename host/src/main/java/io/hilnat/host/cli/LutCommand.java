@@ -60,7 +60,7 @@ public final class LutCommand implements Runnable {
         for (String target : agents.targets()) {
           AgentClient client = agents.connect(target);
           clients.add(client);
-          String device = client.describe().getHardwareProfile();
+          String device = table.device(client);
           if (!kinds.add(device)) {
             log.printf("%s: a %s agent is already measuring; one table per device kind%n", target, device);
             continue;

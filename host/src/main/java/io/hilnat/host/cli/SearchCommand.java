@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -141,6 +142,8 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
 
+  @Mixin DelegateOption delegateOption;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -184,7 +187,7 @@ public final class SearchCommand implements Callable<Integer> {
     }
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, adaptLr, validationImages,
-        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed);
+        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed, delegateOption.name);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

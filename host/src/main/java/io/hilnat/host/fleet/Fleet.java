@@ -5,6 +5,7 @@ import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.agent.v1.BenchmarkResult;
 import io.hilnat.agent.v1.DeviceDescription;
 import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.agentclient.DeviceKind;
 import io.hilnat.host.agentclient.AgentException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -259,7 +260,7 @@ public final class Fleet implements AutoCloseable {
       if (agent.downs != downs) {
         return; // it failed a job while we asked: that is newer news than this answer
       }
-      String kind = d.getHardwareProfile();
+      String kind = DeviceKind.of(d);
       if (agent.declaredKind != null && !agent.declaredKind.equals(kind) && !kind.equals(agent.kind)) {
         LOG.warn("agent {} was listed as '{}' but describes itself as '{}' ({}); using '{}'", agent.target,
             agent.declaredKind, kind, d.getDeviceId(), kind);

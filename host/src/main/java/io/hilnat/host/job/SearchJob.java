@@ -7,6 +7,7 @@ import io.hilnat.host.fleet.Fleet;
 import io.hilnat.host.latency.LatencyStore;
 import io.hilnat.host.latency.TableSurrogate;
 import io.hilnat.host.fleet.FleetEntry;
+import io.hilnat.host.agentclient.DeviceKind;
 import io.hilnat.host.agentclient.LocalAgent;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.ImageSet;
@@ -148,7 +149,8 @@ public final class SearchJob {
                   .put("segment", REGION_SEGMENT).put("seed", options.seed()).toString()), metrics, "proxy"));
         }
         BenchmarkRequest request = BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5)
-            .setWarmupMinSeconds(0.1).setRuns(options.benchmarkRuns()).setMinSeconds(0.3).build();
+            .setWarmupMinSeconds(0.1).setRuns(options.benchmarkRuns()).setMinSeconds(0.3)
+            .setDelegate(options.delegate() == null ? "" : options.delegate()).build();
         for (String device : devices) {
           if (objectives.stream().anyMatch(o -> device.equals(o.device()))) {
             boolean energy = objectives.stream().anyMatch(o -> o.kind() == Objective.Kind.ENERGY
@@ -182,7 +184,8 @@ public final class SearchJob {
         if (options.latencyTables() != null) {
           try (LatencyStore tables = LatencyStore.open(Path.of(options.latencyTables()))) {
             for (Objective o : objectives) {
-              Map<String, LatencyStore.Entry> table = tables.blocks(o.device() == null ? "" : o.device());
+              Map<String, LatencyStore.Entry> table = tables.blocks(o.device() == null ? ""
+                  : DeviceKind.withDelegate(o.device(), options.delegate()));
               if (o.kind() == Objective.Kind.LATENCY && !table.isEmpty()) {
                 log.printf("latency table for %s: %d entries join the surrogates%n", o.device(), table.size());
                 search.withSurrogate(o.name(), () -> new TableSurrogate(space, trainSet.channels(), trainSet.classes(),

@@ -30,7 +30,7 @@ public record SearchOptions(String space, String data, String supernet, int warm
     Boolean augment, Integer randomSubnets, List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, Double adaptLr, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
-    int ntkImages, int regionInputs, long seed) {
+    int ntkImages, int regionInputs, long seed, String delegate) {
 
   /** TE-NAS's proxies as a search computes them unless told otherwise (runs stored before these options: 0). */
   public static final int NTK_IMAGES = 16;
@@ -46,5 +46,7 @@ public record SearchOptions(String space, String data, String supernet, int warm
     adaptLr = adaptLr == null ? ADAPT_LR : adaptLr;
     ntkImages = ntkImages == 0 ? NTK_IMAGES : ntkImages;
     regionInputs = regionInputs == 0 ? REGION_INPUTS : regionInputs;
+    // null: each device's own default (its profile's delegate), as runs stored before this option measured
+    delegate = delegate == null || delegate.isEmpty() ? null : delegate;
   }
 }

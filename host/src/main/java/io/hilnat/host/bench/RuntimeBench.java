@@ -1,0 +1,124 @@
+package io.hilnat.host.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hilnat.agent.v1.BenchmarkRequest;
+import io.hilnat.agent.v1.BenchmarkResult;
+import io.hilnat.agent.v1.DeviceDescription;
+import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.agentclient.LocalAgent;
+import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.space.SubnetBuilder;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * What the agent's runtime runs: for 10 subnets exported from two built-in spaces, the agent's p50 with TFLite's
+ * builtin kernels ({@code cpu}) and with XNNPACK, same threads, same run, and the XNNPACK p50 against the C API
+ * invoked in a bare loop in another process (the reference that shares none of the agent's code).
+ */
+public final class RuntimeBench {
+
+  private static final int WARMUP = 20;
+  private static final int RUNS = 100;
+  private static final double MIN_SECONDS = 1.0;
+
+  private RuntimeBench() {}
+
+  /** A subnet of a built-in space, exported with inherited (here: seeded) weights for the space's input. */
+  public record Subnet(String name, SearchSpace space, Architecture arch, int channels) {
+    public byte[] export() {
+      return new TfliteExporter().export(new SubnetBuilder(space).build(arch, channels, 10, 1));
+    }
+  }
+
+  /** Ten subnets: smallest, largest and three random ones of two built-in spaces. */
+  public static List<Subnet> subnets() {
+    List<Subnet> subnets = new ArrayList<>();
+    for (String[] spaceAndChannels : new String[][] {{"tiny-cpu-relu-mbv3", "1"}, {"small-mbv3", "3"}}) {
+      SearchSpace space = SearchSpaceLoader.load(spaceAndChannels[0]);
+      int channels = Integer.parseInt(spaceAndChannels[1]);
+      Random random = new Random(7);
+      subnets.add(new Subnet(space.name() + " smallest", space, space.smallest(), channels));
+      subnets.add(new Subnet(space.name() + " largest", space, space.largest(), channels));
+      for (int i = 1; i <= 3; i++) {
+        subnets.add(new Subnet(space.name() + " random " + i, space, space.sample(random), channels));
+      }
+    }
+    return subnets;
+  }
+
+  public static ObjectNode run(Path workDir, int threads, PrintStream progress) throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode report = mapper.createObjectNode().put("benchmark", "runtime");
+    report.put("reference", CApiReference.DESCRIPTION);
+    report.putObject("configuration").put("threads", threads).put("warmup_runs", WARMUP).put("runs", RUNS)
+        .put("min_seconds", MIN_SECONDS).put("precision", "fp32");
+    Machine.describe(report.putObject("machine"));
+    ArrayNode rows = report.putArray("models");
+    List<Double> speedups = new ArrayList<>();
+    List<Double> overheads = new ArrayList<>();
+    try (LocalAgent agent = LocalAgent.start(workDir.resolve("agent-cache"));
+        AgentClient client = new AgentClient(agent.target())) {
+      DeviceDescription d = client.describe();
+      report.putObject("agent").put("runtime", d.getRuntime() + " " + d.getRuntimeVersion())
+          .put("platform", d.getPlatform()).put("profile", d.getHardwareProfile());
+      for (Subnet s : subnets()) {
+        byte[] model = s.export();
+        Path file = workDir.resolve(s.name().replace(' ', '-') + ".tflite");
+        Files.write(file, model);
+        String sha = client.ensureUploaded(model, file.getFileName().toString());
+        BenchmarkResult cpu = measure(client, sha, threads, "cpu");
+        BenchmarkResult xnnpack = measure(client, sha, threads, "xnnpack");
+        JsonNode reference = CApiReference.measure(file, threads, WARMUP, RUNS, MIN_SECONDS);
+        double speedup = cpu.getStats().getP50Ms() / xnnpack.getStats().getP50Ms();
+        double overhead = xnnpack.getStats().getP50Ms() / reference.get("p50_ms").asDouble();
+        speedups.add(speedup);
+        overheads.add(overhead);
+        rows.addObject().put("model", s.name()).put("bytes", model.length).put("nodes", cpu.getNodes())
+            .put("cpu_p50_ms", cpu.getStats().getP50Ms()).put("xnnpack_p50_ms", xnnpack.getStats().getP50Ms())
+            .put("xnnpack_nodes_delegated", xnnpack.getNodesDelegated())
+            .put("reference_p50_ms", reference.get("p50_ms").asDouble())
+            .put("xnnpack_speedup_over_cpu", speedup).put("agent_xnnpack_over_reference", overhead)
+            .put("peak_rss_kb", xnnpack.getMemory().getPeakKb());
+        progress.printf("%-28s cpu %.4f ms, xnnpack %.4f ms (%.1fx), reference %.4f ms (agent/ref %.3f)%n", s.name(),
+            cpu.getStats().getP50Ms(), xnnpack.getStats().getP50Ms(), speedup, reference.get("p50_ms").asDouble(),
+            overhead);
+      }
+    }
+    report.putObject("summary")
+        .put("xnnpack_speedup_over_cpu_min", min(speedups)).put("xnnpack_speedup_over_cpu_median", median(speedups))
+        .put("xnnpack_speedup_over_cpu_max", max(speedups))
+        .put("agent_over_reference_min", min(overheads)).put("agent_over_reference_median", median(overheads))
+        .put("agent_over_reference_max", max(overheads));
+    return report;
+  }
+
+  private static BenchmarkResult measure(AgentClient client, String sha, int threads, String delegate) {
+    return client.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setThreads(threads).setDelegate(delegate)
+        .setWarmupRuns(WARMUP).setRuns(RUNS).setMinSeconds(MIN_SECONDS).build());
+  }
+
+  private static double median(List<Double> v) {
+    double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static double min(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  private static double max(List<Double> v) {
+    return Arrays.stream(v.stream().mapToDouble(Double::doubleValue).toArray()).max().orElse(Double.NaN);
+  }
+}
