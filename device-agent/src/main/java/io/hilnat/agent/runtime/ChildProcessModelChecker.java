@@ -18,8 +18,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Checks uploads in a long-lived child JVM ({@link ModelCheckWorker}) running the same runtime: a hostile
- * model that crashes TFLite's native code ends the child, not the agent, and is rejected with what TFLite
- * printed. The child is restarted for the next model. One check at a time (callers hold the device queue).
+ * model that crashes TFLite's native code, or whose tensor shapes ask for gigabytes, ends the child, not the
+ * agent, and is rejected with what the child printed. The child is restarted for the next model. One check at a
+ * time (callers hold the device queue).
  */
 public final class ChildProcessModelChecker implements ModelChecker {
 
@@ -74,8 +75,8 @@ public final class ChildProcessModelChecker implements ModelChecker {
         int code = child.waitFor();
         String printed = stderrSince(marker);
         stop();
-        throw new ModelLoadException("the TFLite runtime crashed on this model (checker process exit code " + code
-            + "); the agent is unaffected" + (printed.isEmpty() ? "" : "; TFLite said: " + printed));
+        throw new ModelLoadException("loading it crashed the model checker process (exit code " + code
+            + "); the agent is unaffected" + (printed.isEmpty() ? "" : "; it printed: " + printed));
       }
       String printed = stderrSince(marker);
       if (line.startsWith("rejected\t")) {
@@ -127,7 +128,8 @@ public final class ChildProcessModelChecker implements ModelChecker {
           synchronized (stderr) {
             if (l.equals(DONE)) {
               doneMarkers++;
-            } else if (!l.isBlank() && !l.startsWith("#") && !l.startsWith("INFO: Created TensorFlow Lite XNNPACK")) {
+            } else if (!l.isBlank() && !l.startsWith("#") && !l.strip().startsWith("at ")
+                && !l.startsWith("INFO: Created TensorFlow Lite XNNPACK")) {
               stderr.addLast(l.strip());
               while (stderr.size() > STDERR_LINES_KEPT) {
                 stderr.removeFirst();
