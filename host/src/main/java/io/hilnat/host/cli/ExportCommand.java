@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
 import io.hilnat.host.data.ImageSet;
-import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.export.DeployableModel;
+import io.hilnat.host.export.ModelCard;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
@@ -17,7 +18,9 @@ import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.space.SubnetBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,31 +60,36 @@ public final class ExportCommand implements Callable<Integer> {
     Architecture a;
     NetworkDescription net;
     String weights;
+    ModelCard card;
     if (supernet != null) {
       String data = SupernetCheckpoint.metadata(supernet).get("data").asText();
-      ImageSet train = Datasets.load(data).train();
+      Datasets.Splits splits = Datasets.load(data);
+      ImageSet train = splits.train();
+      Batches batches = new Batches(train, train);
       try (NDManager manager = NDManager.newBaseManager(); Supernet sn = SupernetCheckpoint.load(supernet, manager)) {
         a = ArchitectureFormat.parse(sn.space(), arch);
-        new SubnetEvaluator(new Batches(train, train), 960, 128, manager).recalibrate(sn, a);
+        new SubnetEvaluator(batches, 960, 128, manager).recalibrate(sn, a);
         net = sn.extract(a);
       }
       weights = "inherited from " + supernet + " (batch norms recalibrated on " + data + ")";
+      card = ModelCard.fp32(arch, "hilnat subnet, weights " + weights, splits.classNames(), net.inputChannels(),
+          batches.mean(), batches.std(), Map.of());
     } else {
       SearchSpace s = SearchSpaceLoader.load(space);
       a = ArchitectureFormat.parse(s, arch);
       net = new SubnetBuilder(s).build(a, inputChannels, classes, seed);
       weights = "random (seed " + seed + ")";
+      // random weights are for measuring latency: no dataset, so no normalisation and numbered classes
+      card = ModelCard.fp32(arch, "hilnat subnet with random weights (seed " + seed + "), for latency only",
+          IntStream.range(0, classes).mapToObj(Integer::toString).toList(), net.inputChannels(), 0f, 1f, Map.of());
     }
-    byte[] model = new TfliteExporter().export(net);
-    if (output.getParent() != null) {
-      Files.createDirectories(output.getParent());
-    }
-    Files.write(output, model);
+    byte[] model = DeployableModel.write(output, net, card);
     NetworkStats stats = NetworkStats.of(net);
     spec.commandLine().getOut().printf("wrote %s: %d bytes, %.2f M MAdds, %.3f M params, input NHWC [1,%d,%d,%d]%n"
-            + "architecture %s%nweights: %s%n",
+            + "architecture %s%nweights: %s; input values in [0, 1] (pixel / 255), labels and normalisation inside; "
+            + "sidecar %s%n",
         output, model.length, stats.madds() / 1e6, stats.params() / 1e6, a.resolution(), a.resolution(),
-        net.inputChannels(), ArchitectureFormat.toJson(a), weights);
+        net.inputChannels(), ArchitectureFormat.toJson(a), weights, DeployableModel.sidecar(output));
     return 0;
   }
 }

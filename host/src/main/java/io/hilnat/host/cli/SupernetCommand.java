@@ -11,7 +11,9 @@ import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.SubnetFineTuning;
-import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.export.DeployableModel;
+import io.hilnat.host.export.ModelCard;
+import io.hilnat.host.net.NetworkDescription;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hilnat.host.supernet.Supernet;
@@ -32,6 +34,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -300,7 +303,10 @@ public final class SupernetCommand implements Runnable {
           double seconds = (System.nanoTime() - start) / 1e9;
           double after = evaluator.accuracy(net, a, test);
           Path model = folder.resolve("subnet-" + ArchitectureFormat.key(net.space(), a).replace(',', '-') + ".tflite");
-          Files.write(model, new TfliteExporter().export(net.extract(a)));
+          NetworkDescription exported = net.extract(a);
+          DeployableModel.write(model, exported, ModelCard.fp32(ArchitectureFormat.key(net.space(), a),
+              "hilnat subnet fine-tuned on " + dataset, splits.classNames(), exported.inputChannels(),
+              labelled.mean(), labelled.std(), Map.of("test_top1_fine_tuned", after, "test_top1_inherited", before)));
           ObjectNode result = JSON.createObjectNode().put("supernet", subnet.supernet.toString())
               .put("arch", ArchitectureFormat.key(net.space(), a)).put("data", dataset)
               .put("labelled_images", labelled.set().count()).put("steps", steps).put("batch", SubnetFineTuning.BATCH)

@@ -35,6 +35,15 @@ public final class Batches {
     return set;
   }
 
+  /** The normalisation every image gets, {@code (v - mean) / std}, one value for all channels. */
+  public float mean() {
+    return mean;
+  }
+
+  public float std() {
+    return std;
+  }
+
   /** A random permutation of the images (one epoch's order). */
   public int[] shuffled(Random random) {
     int[] order = new int[set.count()];

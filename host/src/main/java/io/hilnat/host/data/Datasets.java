@@ -3,8 +3,8 @@ package io.hilnat.host.data;
 /** Datasets by name on the command line, in the {@link DatasetSpec} forms, for the square-image {@link Batches}. */
 public final class Datasets {
 
-  /** A training and a test split. */
-  public record Splits(ImageSet train, ImageSet test) {}
+  /** A training and a test split, and the class names (index = label). */
+  public record Splits(ImageSet train, ImageSet test, java.util.List<String> classNames) {}
 
   private Datasets() {}
 

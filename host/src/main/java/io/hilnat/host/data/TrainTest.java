@@ -5,6 +5,6 @@ public record TrainTest(ByteImages train, ByteImages test) {
 
   /** The older {@link Datasets.Splits} form (square images). */
   public Datasets.Splits toSplits() {
-    return new Datasets.Splits(train.toImageSet(), test.toImageSet());
+    return new Datasets.Splits(train.toImageSet(), test.toImageSet(), train.classNames());
   }
 }

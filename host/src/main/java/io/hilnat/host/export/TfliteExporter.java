@@ -60,7 +60,16 @@ public final class TfliteExporter {
 
   /** Exports {@code net}; the description is not modified. */
   public byte[] export(NetworkDescription net) {
-    return new Writer(net).write();
+    return new Writer(net, null).write();
+  }
+
+  /**
+   * Exports {@code net} with TFLite model metadata: {@code metadata} is a ModelMetadata flatbuffer (identifier
+   * "M001"), kept in a buffer that the model's {@code metadata} list names "TFLITE_METADATA", where TFLite's
+   * metadata readers look for it.
+   */
+  public byte[] export(NetworkDescription net, byte[] metadata) {
+    return new Writer(net, metadata).write();
   }
 
   /** A tensor of the graph under construction: NHWC shape, optional constant data. */
@@ -77,14 +86,16 @@ public final class TfliteExporter {
   /** Builds the tensor and operator lists by walking the description, then serialises them. */
   private static final class Writer {
     private final NetworkDescription net;
+    private final byte[] metadata;
     private final List<TensorSpec> tensors = new ArrayList<>();
     private final List<OpSpec> ops = new ArrayList<>();
     private final Map<Integer, Integer> opcodeIndex = new LinkedHashMap<>();
     private int[] shape; // NHWC shape of the current tensor
     private int current; // index of the current tensor
 
-    Writer(NetworkDescription net) {
+    Writer(NetworkDescription net, byte[] metadata) {
       this.net = net;
+      this.metadata = metadata;
     }
 
     byte[] write() {
@@ -330,16 +341,18 @@ public final class TfliteExporter {
       for (int i = 0; i < tensors.size(); i++) {
         byte[] data = tensors.get(i).data();
         if (data != null) {
-          b.startVector(1, data.length, 16);
-          for (int j = data.length - 1; j >= 0; j--) {
-            b.addByte(data[j]);
-          }
-          int vector = b.endVector();
-          b.startTable(1);
-          b.addOffset(0, vector, 0);
-          bufferOffsets.add(b.endTable());
+          bufferOffsets.add(buffer(b, data));
           bufferOf[i] = bufferOffsets.size() - 1;
         }
+      }
+      int metadataVector = 0;
+      if (metadata != null) {
+        bufferOffsets.add(buffer(b, metadata));
+        int name = b.createString("TFLITE_METADATA");
+        b.startTable(2);
+        b.addOffset(0, name, 0);
+        b.addInt(1, bufferOffsets.size() - 1, 0);
+        metadataVector = offsetVector(b, new int[] {b.endTable()});
       }
       int[] tensorOffsets = new int[tensors.size()];
       for (int i = 0; i < tensors.size(); i++) {
@@ -395,15 +408,29 @@ public final class TfliteExporter {
       int subgraphsVector = offsetVector(b, new int[] {subgraph});
       int description = b.createString("hilnat " + net.name());
       int buffersVector = offsetVector(b, bufferOffsets.stream().mapToInt(Integer::intValue).toArray());
-      b.startTable(5);
+      b.startTable(7);
       b.addInt(0, 3, -1);
       b.addOffset(1, codesVector, 0);
       b.addOffset(2, subgraphsVector, 0);
       b.addOffset(3, description, 0);
       b.addOffset(4, buffersVector, 0);
+      if (metadataVector != 0) {
+        b.addOffset(6, metadataVector, 0);
+      }
       int model = b.endTable();
       b.finish(model, "TFL3");
       return b.sizedByteArray();
+    }
+
+    private static int buffer(FlatBufferBuilder b, byte[] data) {
+      b.startVector(1, data.length, 16);
+      for (int j = data.length - 1; j >= 0; j--) {
+        b.addByte(data[j]);
+      }
+      int vector = b.endVector();
+      b.startTable(1);
+      b.addOffset(0, vector, 0);
+      return b.endTable();
     }
 
     private static int table(FlatBufferBuilder b, int fields) {

@@ -1,6 +1,7 @@
 package io.hilnat.host.job;
 
-import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.export.DeployableModel;
+import io.hilnat.host.export.ModelCard;
 import io.hilnat.host.search.Measurement;
 import io.hilnat.host.search.Objective;
 import io.hilnat.host.search.Archives;
@@ -32,9 +33,23 @@ final class FinalStage {
 
   private FinalStage() {}
 
+  /** What exported models carry: the dataset's class names and the training set's normalisation. */
+  record Deployment(List<String> labels, float mean, float std, String data) {
+
+    /** The card of subnet {@code key}: everything the run stored for it, by name, as its measurements. */
+    ModelCard card(String key, int channels, Map<String, Double> stored) {
+      Map<String, Object> measured = new java.util.TreeMap<>(stored);
+      measured.put("note", "values the search stored for this subnet: test_error on the test set with the final "
+          + "weights, error on held-out training images, latency@KIND p50 ms through that device's agent");
+      return ModelCard.fp32("subnet " + key, "hilnat subnet " + key + " for " + data, labels, channels, mean, std,
+          measured);
+    }
+  }
+
   /** {@code testAccuracy}: a subnet's top-1 on the test set with the final weights. */
   static void run(RunStore store, SearchSpace space, Supernet net, ToDoubleFunction<Architecture> testAccuracy,
-      List<Objective> objectives, SearchOptions options, Path run, PrintWriter log) throws Exception {
+      List<Objective> objectives, SearchOptions options, Path run, Deployment deployment, PrintWriter log)
+      throws Exception {
     int stage = options.iterations() + 1;
     Map<String, Map<String, Double>> archive = store.archive(options.iterations());
     List<String> front = Archives.front(archive, objectives);
@@ -51,7 +66,8 @@ final class FinalStage {
       double testError = store.archive(stage).get(key).get(TEST_ERROR);
       if (exported.contains(key)) {
         Path file = run.resolve("models").resolve("subnet-" + key.replace(',', '-') + ".tflite");
-        Files.write(file, new TfliteExporter().export(net.extract(arch)));
+        var subnet = net.extract(arch);
+        DeployableModel.write(file, subnet, deployment.card(key, subnet.inputChannels(), stored(store, stage, key)));
       }
       log.printf(Locale.ROOT, "  %s: test top-1 %.2f %%%s%n", key, 100 * (1 - testError),
           exported.contains(key) ? " (exported)" : "");
@@ -69,7 +85,8 @@ final class FinalStage {
    * exported as {@code models/subnet-KEY-fine-tuned.tflite}; done once, a resumed run skips it.
    */
   static void fineTuneMostAccurate(RunStore store, SearchSpace space, Supernet net, FineTuner tuner, double minutes,
-      List<Objective> objectives, SearchOptions options, Path run, PrintWriter log) throws Exception {
+      List<Objective> objectives, SearchOptions options, Path run, Deployment deployment, PrintWriter log)
+      throws Exception {
     int stage = options.iterations() + 1;
     Objective error = objectives.stream().filter(o -> o.kind() == Objective.Kind.ERROR).findFirst().orElse(null);
     if (error == null) {
@@ -86,11 +103,19 @@ final class FinalStage {
     log.printf("fine-tune: %s, the front's most accurate, alone for %.1f minutes%n", best, minutes);
     log.flush();
     Measurement tuned = tuner.fineTune(arch);
-    Files.write(fineTunedModel(run, best), new TfliteExporter().export(net.extract(arch)));
     store.record(stage, best, List.of(tuned));
+    var subnet = net.extract(arch);
+    DeployableModel.write(fineTunedModel(run, best), subnet,
+        deployment.card(best + " (fine-tuned)", subnet.inputChannels(), stored(store, stage, best)));
     log.printf(Locale.ROOT, "  %s: test top-1 %.2f %% fine-tuned (%.2f %% inherited), exported%n", best,
         100 * (1 - tuned.value()), 100 * (1 - archive.get(best).get(TEST_ERROR)));
     log.flush();
+  }
+
+  private static Map<String, Double> stored(RunStore store, int stage, String key) throws Exception {
+    Map<String, Double> values = new java.util.TreeMap<>(store.archive(stage - 1).getOrDefault(key, Map.of()));
+    values.putAll(store.archive(stage).getOrDefault(key, Map.of()));
+    return values;
   }
 
   static Path fineTunedModel(Path run, String key) {

@@ -10,7 +10,8 @@ import io.hilnat.host.data.ImageSet;
  * training images, never on the test set), and the test set for the final report. All are normalised
  * with the training set's statistics. A label-scarce search sees only {@code labelled}'s labels.
  */
-public record SearchData(ImageSet trainSet, Batches train, Batches validation, Batches test, Batches labelled) {
+public record SearchData(ImageSet trainSet, Batches train, Batches validation, Batches test, Batches labelled,
+    java.util.List<String> classNames) {
 
   /** {@code labels}: the share of training images whose labels may be used (a stratified subset). */
   public static SearchData load(String spec, int validationImages, double labels, long seed) {
@@ -24,7 +25,7 @@ public record SearchData(ImageSet trainSet, Batches train, Batches validation, B
         : trainSet.subset(DataSplit.stratified(trainSet.labels(), labels, seed + 1).validation());
     return new SearchData(trainSet, new Batches(trainSet, trainSet),
         new Batches(splits.train().subset(split.validation()), trainSet), new Batches(splits.test(), trainSet),
-        new Batches(labelled, trainSet));
+        new Batches(labelled, trainSet), splits.classNames());
   }
 
   /** The stratified split of about {@code validationImages} (at most half) that a search holds out of {@code train}. */

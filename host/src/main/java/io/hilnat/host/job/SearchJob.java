@@ -195,14 +195,16 @@ public final class SearchJob {
           }
         }
         timed(metrics, "iterations", search::run);
+        FinalStage.Deployment deployment = new FinalStage.Deployment(data.classNames(), data.train().mean(),
+            data.train().std(), options.data());
         timed(metrics, "final test", () -> FinalStage.run(store, space, net, arch -> options.ssl()
             ? knn.accuracy(net, arch, data.labelled(), test) : subnets.accuracy(net, arch, test), objectives, options,
-            run, log));
+            run, deployment, log));
         if (options.fineTuneMinutes() > 0) {
           double minutes = fineTuneMinutes(options, (System.nanoTime() - started) / 6e10);
           timed(metrics, "fine-tune", () -> FinalStage.fineTuneMostAccurate(store, space, net,
               arch -> fineTune(net, arch, data, options, minutes, subnets, manager), minutes, objectives, options, run,
-              log));
+              deployment, log));
         }
         SearchReport.write(store, space, objectives, run, metrics);
         net.close();

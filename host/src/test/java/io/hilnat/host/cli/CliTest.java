@@ -136,6 +136,19 @@ class CliTest {
     Run bench = run("bench", model.toString(), "--agent", agent.target(), "--runs", "3", "--min-seconds", "0");
     assertEquals(0, bench.code(), "the fine-tuned model runs in the TFLite runtime: " + bench.err());
 
+    // alone in Arm NN, a runtime that shares no code with TFLite, on the raw test images an app would have
+    Process armnn = new ProcessBuilder("/usr/bin/python3", "../scripts/armnn-accuracy.py", model.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String armnnOut = new String(armnn.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, armnn.waitFor(), "Arm NN ran the exported model: " + armnnOut);
+    JsonNode armnnResult = new ObjectMapper().readTree(armnnOut.lines().reduce((a, b) -> b).orElseThrow());
+    System.out.printf(java.util.Locale.ROOT, "fine-tuned subnet: hilnat reported %.2f %%, Arm NN on raw images %.2f %%%n",
+        after, 100 * armnnResult.get("top1").asDouble());
+    assertEquals(10000, armnnResult.get("images").asInt());
+    assertEquals("Ankle boot", armnnResult.at("/labels/9").asText(), "the labels come from the model's metadata");
+    assertEquals(after, 100 * armnnResult.get("top1").asDouble(), 0.5,
+        "raw images in Arm NN give the accuracy hilnat reported: " + armnnResult);
+
     Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--labels in (0, 100%]"), bad.err());
