@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -234,8 +233,7 @@ public final class AgentCore {
       long residentAfterInit = memory.residentKb();
       Delegation delegation = model.delegation();
       result.setNodes(delegation.nodes()).setNodesDelegated(delegation.nodesDelegated());
-      input = randomInput(model.inputs().get(0).elements(),
-          request.hasInputSeed() ? request.getInputSeed() : DEFAULT_SEED);
+      input = model.inputs().get(0).randomValues(request.hasInputSeed() ? request.getInputSeed() : DEFAULT_SEED);
       model.setInput(input);
       long t = System.nanoTime();
       model.invoke();
@@ -335,15 +333,6 @@ public final class AgentCore {
     celsius.forEach((zone, c) -> sink.accept(Temperature.newBuilder().setZone(zone).setCelsius(c).build()));
   }
 
-  static float[] randomInput(int elements, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] input = new float[elements];
-    for (int i = 0; i < elements; i++) {
-      input[i] = (float) random.nextDouble();
-    }
-    return input;
-  }
-
   /** Runs the model once per input tensor, on the device queue. */
   public InferResult infer(InferRequest request) {
     Path file = cache.require(request.getSha256());
@@ -370,7 +359,11 @@ public final class AgentCore {
             for (int j = 0; j < expected; j++) {
               values[j] = input.getValues(j);
             }
-            model.setInput(values);
+            try {
+              model.setInput(values);
+            } catch (IllegalArgumentException e) {
+              throw new AgentException(AgentException.Kind.INVALID_ARGUMENT, "input " + i + ": " + e.getMessage());
+            }
             model.invoke();
             Tensor.Builder t = Tensor.newBuilder();
             for (int d : model.outputs().get(0).shape()) {

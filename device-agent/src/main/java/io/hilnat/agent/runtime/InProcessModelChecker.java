@@ -1,7 +1,6 @@
 package io.hilnat.agent.runtime;
 
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 
 /**
  * Loads the model with each delegate and runs it once on seeded values in [0, 1), in this process. A model
@@ -20,22 +19,14 @@ public final class InProcessModelChecker implements ModelChecker {
   public void check(Path model) throws ModelLoadException {
     for (String delegate : runtime.delegates()) {
       try (LoadedModel loaded = runtime.load(model, RunOptions.of(1, delegate))) {
-        loaded.setInput(values(loaded.inputs().get(0).elements()));
+        TensorSpec input = loaded.inputs().get(0);
+        loaded.setInput(input.randomValues(input.elements()));
         loaded.invoke();
         loaded.output();
       } catch (RuntimeException e) {
         throw new ModelLoadException("its first inference with delegate " + delegate + " failed: " + e.getMessage());
       }
     }
-  }
-
-  private static float[] values(int n) {
-    SplittableRandom random = new SplittableRandom(n);
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) random.nextDouble();
-    }
-    return v;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.hilnat.agent.runtime;
 
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.MakeTfLiteTelemetryProfiler;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopyFromBuffer;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteVersion;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteFloat32;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteInt32;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.tensorflowlite.BuiltinOpResolver;
 import org.bytedeco.tensorflowlite.BuiltinOpResolverWithoutDefaultDelegates;
 import org.bytedeco.tensorflowlite.FlatBufferModel;
@@ -36,6 +36,7 @@ public final class TfliteRuntime implements ModelRuntime {
 
   public static final String CPU = "cpu";
   public static final String XNNPACK = "xnnpack";
+  private static final List<String> INPUT_TYPES = List.of("float32", "uint8", "int8");
 
   private final String version;
 
@@ -133,9 +134,14 @@ public final class TfliteRuntime implements ModelRuntime {
       outputs = specs(interpreter.outputs(), (int) interpreter.outputs().limit());
       String problem = inputs.size() != 1 ? "models with " + inputs.size() + " inputs are not supported (need 1)"
           : outputs.isEmpty() ? "the model has no outputs" : null;
-      for (TensorSpec spec : problem == null ? concat(inputs, outputs) : List.<TensorSpec>of()) {
+      if (problem == null && !INPUT_TYPES.contains(inputs.get(0).dtype())) {
+        problem = "its input " + inputs.get(0).name() + " is " + inputs.get(0).dtype() + "; the agent feeds "
+            + INPUT_TYPES + " inputs";
+      }
+      for (TensorSpec spec : problem == null ? outputs : List.<TensorSpec>of()) {
         if (!spec.dtype().equals("float32")) {
-          problem = "tensor " + spec.name() + " is " + spec.dtype() + "; the agent runs float32 models only";
+          problem = "output " + spec.name() + " is " + spec.dtype() + "; the agent reads float32 outputs (an int8 "
+              + "model ends in DEQUANTIZE)";
         }
       }
       if (problem != null) {
@@ -143,12 +149,6 @@ public final class TfliteRuntime implements ModelRuntime {
         throw new ModelLoadException(problem);
       }
       delegation = countDelegated(options.delegate());
-    }
-
-    private static List<TensorSpec> concat(List<TensorSpec> a, List<TensorSpec> b) {
-      List<TensorSpec> all = new ArrayList<>(a);
-      all.addAll(b);
-      return all;
     }
 
     private List<TensorSpec> specs(org.bytedeco.javacpp.IntPointer indices, int count) {
@@ -199,13 +199,33 @@ public final class TfliteRuntime implements ModelRuntime {
 
     @Override
     public void setInput(float[] values) {
-      int expected = inputs.get(0).elements();
-      if (values.length != expected) {
+      TensorSpec spec = inputs.get(0);
+      if (values.length != spec.elements()) {
         throw new IllegalArgumentException("input has " + values.length + " values, the model's input "
-            + java.util.Arrays.toString(inputs.get(0).shape()) + " takes " + expected);
+            + java.util.Arrays.toString(spec.shape()) + " takes " + spec.elements());
       }
-      FloatPointer input = interpreter.typed_input_tensor_float(0);
-      input.put(values, 0, values.length);
+      if (spec.dtype().equals("float32")) {
+        interpreter.typed_input_tensor_float(0).put(values, 0, values.length);
+        return;
+      }
+      // an integer input takes the values as they are: pixels 0-255 for uint8, which must be whole numbers
+      int low = spec.dtype().equals("uint8") ? 0 : -128;
+      byte[] bytes = new byte[values.length];
+      for (int i = 0; i < values.length; i++) {
+        float v = values[i];
+        if (v != Math.rint(v) || v < low || v > low + 255) {
+          throw new IllegalArgumentException("input value " + v + " at " + i + " does not fit the model's "
+              + spec.dtype() + " input (whole numbers " + low + ".." + (low + 255) + "; an image goes in as its "
+              + "pixel values, not scaled to [0, 1])");
+        }
+        bytes[i] = (byte) (int) v;
+      }
+      // typed_input_tensor_byte() is for int8 only: the C API's copy takes uint8 and int8 alike
+      try (BytePointer raw = new BytePointer(bytes)) {
+        if (TfLiteTensorCopyFromBuffer(interpreter.input_tensor(0), raw, bytes.length) != kTfLiteOk) {
+          throw new IllegalStateException("TFLite refused the input's " + bytes.length + " bytes");
+        }
+      }
     }
 
     @Override

@@ -29,16 +29,16 @@ import java.util.Map;
 public final class TfliteExporter {
 
   // BuiltinOperator codes and BuiltinOptions union indices from TFLite's schema.fbs.
-  private static final int OP_ADD = 0;
-  private static final int OP_CONV_2D = 3;
-  private static final int OP_DEPTHWISE_CONV_2D = 4;
-  private static final int OP_FULLY_CONNECTED = 9;
-  private static final int OP_MUL = 18;
-  private static final int OP_RELU = 19;
-  private static final int OP_RELU6 = 21;
-  private static final int OP_PAD = 34;
-  private static final int OP_MEAN = 40;
-  private static final int OP_HARD_SWISH = 117;
+  static final int OP_ADD = 0;
+  static final int OP_CONV_2D = 3;
+  static final int OP_DEPTHWISE_CONV_2D = 4;
+  static final int OP_FULLY_CONNECTED = 9;
+  static final int OP_MUL = 18;
+  static final int OP_RELU = 19;
+  static final int OP_RELU6 = 21;
+  static final int OP_PAD = 34;
+  static final int OP_MEAN = 40;
+  static final int OP_HARD_SWISH = 117;
 
   private static final byte OPTIONS_CONV_2D = 1;
   private static final byte OPTIONS_DEPTHWISE_CONV_2D = 2;
@@ -48,15 +48,19 @@ public final class TfliteExporter {
   private static final byte OPTIONS_PAD = 22;
   private static final byte OPTIONS_REDUCER = 27;
 
-  private static final byte FUSED_NONE = 0;
-  private static final byte FUSED_RELU = 1;
-  private static final byte FUSED_RELU6 = 3;
+  static final byte FUSED_NONE = 0;
+  static final byte FUSED_RELU = 1;
+  static final byte FUSED_RELU6 = 3;
 
   private static final byte PADDING_SAME = 0;
   private static final byte PADDING_VALID = 1;
 
-  private static final byte TYPE_FLOAT32 = 0;
-  private static final byte TYPE_INT32 = 2;
+  static final byte TYPE_FLOAT32 = 0;
+  static final byte TYPE_INT32 = 2;
+  static final byte TYPE_UINT8 = 3;
+  static final byte TYPE_INT8 = 9;
+  static final int OP_DEQUANTIZE = 6;
+  static final int OP_QUANTIZE = 114;
 
   /** Exports {@code net}; the description is not modified. */
   public byte[] export(NetworkDescription net) {
@@ -72,14 +76,47 @@ public final class TfliteExporter {
     return new Writer(net, metadata).write();
   }
 
-  /** A tensor of the graph under construction: NHWC shape, optional constant data. */
-  private record TensorSpec(String name, int[] shape, byte type, byte[] data) {}
+  /**
+   * Exports {@code net} fully quantised to int8 ({@link Int8Quantizer}): uint8 pixels in, the calibration's
+   * normalisation as the input's quantisation, float32 logits out.
+   */
+  public byte[] exportInt8(NetworkDescription net, Int8Calibration calibration, byte[] metadata) {
+    Writer writer = new Writer(net, metadata);
+    writer.calibration = calibration;
+    return writer.write();
+  }
+
+  /**
+   * A tensor of the graph under construction: NHWC shape, optional constant data (little-endian values of
+   * {@code type}), and for an integer tensor its quantisation.
+   */
+  record TensorSpec(String name, int[] shape, byte type, byte[] data, Quantization quantization) {
+    TensorSpec(String name, int[] shape, byte type, byte[] data) {
+      this(name, shape, type, data, null);
+    }
+
+    int elements() {
+      int n = 1;
+      for (int d : shape) {
+        n *= d;
+      }
+      return n;
+    }
+  }
+
+  /** real = (q - zeroPoint[c]) · scale[c]; one value per tensor, or one per channel along {@code axis}. */
+  record Quantization(float[] scale, long[] zeroPoint, int axis) {}
+
+  /** What computing an operator needs beyond its tensors: stride, VALID (else SAME) padding, fused activation. */
+  record Params(int stride, boolean valid, byte fused) {
+    static final Params NONE = new Params(1, false, FUSED_NONE);
+  }
 
   /** An operator of the graph under construction; options are written late, in the builder. */
-  private record OpSpec(int opcode, int[] inputs, int[] outputs, byte optionsType, OptionsWriter options) {}
+  record OpSpec(int opcode, int[] inputs, int[] outputs, byte optionsType, OptionsWriter options, Params params) {}
 
   @FunctionalInterface
-  private interface OptionsWriter {
+  interface OptionsWriter {
     int write(FlatBufferBuilder b);
   }
 
@@ -87,6 +124,7 @@ public final class TfliteExporter {
   private static final class Writer {
     private final NetworkDescription net;
     private final byte[] metadata;
+    private Int8Calibration calibration;
     private final List<TensorSpec> tensors = new ArrayList<>();
     private final List<OpSpec> ops = new ArrayList<>();
     private final Map<Integer, Integer> opcodeIndex = new LinkedHashMap<>();
@@ -103,7 +141,15 @@ public final class TfliteExporter {
       current = addTensor("input", shape, null);
       int input = current;
       emit(net.nodes());
-      return serialise(input, current);
+      if (calibration == null) {
+        return serialise(input, current);
+      }
+      List<float[]> images = calibration.images().stream()
+          .map(chw -> nhwc(chw, net.inputChannels(), net.inputSize())).toList();
+      Int8Quantizer.Ends ends = Int8Quantizer.quantize(tensors, ops, opcodeIndex, input, current, images,
+          calibration.inputScale(), calibration.inputZeroPoint(), calibration.lowPercentile(),
+          calibration.highPercentile());
+      return serialise(ends.input(), ends.output());
     }
 
     private void emit(List<Node> nodes) {
@@ -204,6 +250,7 @@ public final class TfliteExporter {
       int[] outShape = {1, size, sizeW, out};
       int stride = conv.stride();
       byte pad2 = padding;
+      Params params = new Params(stride, padding == PADDING_VALID, fused);
       if (conv.depthwise()) {
         addOp(OP_DEPTHWISE_CONV_2D, new int[] {current, filterTensor, biasTensor}, outShape,
             OPTIONS_DEPTHWISE_CONV_2D, b -> {
@@ -216,7 +263,7 @@ public final class TfliteExporter {
               b.addInt(5, 1, 1);
               b.addInt(6, 1, 1);
               return b.endTable();
-            });
+            }, params);
       } else {
         addOp(OP_CONV_2D, new int[] {current, filterTensor, biasTensor}, outShape, OPTIONS_CONV_2D, b -> {
           b.startTable(6);
@@ -227,7 +274,7 @@ public final class TfliteExporter {
           b.addInt(4, 1, 1);
           b.addInt(5, 1, 1);
           return b.endTable();
-        });
+        }, params);
       }
     }
 
@@ -266,7 +313,8 @@ public final class TfliteExporter {
     private void hardSigmoid() {
       int three = addTensor("three", new int[] {1}, floats(new float[] {3f}));
       int sixth = addTensor("one_sixth", new int[] {1}, floats(new float[] {1f / 6f}));
-      addOp(OP_ADD, new int[] {current, three}, shape, OPTIONS_ADD, fusedOptions(FUSED_RELU6));
+      addOp(OP_ADD, new int[] {current, three}, shape, OPTIONS_ADD, fusedOptions(FUSED_RELU6),
+          new Params(1, false, FUSED_RELU6));
       binary(OP_MUL, OPTIONS_MUL, current, sixth, shape);
     }
 
@@ -319,9 +367,14 @@ public final class TfliteExporter {
     }
 
     private void addOp(int opcode, int[] inputs, int[] outShape, byte optionsType, OptionsWriter options) {
+      addOp(opcode, inputs, outShape, optionsType, options, Params.NONE);
+    }
+
+    private void addOp(int opcode, int[] inputs, int[] outShape, byte optionsType, OptionsWriter options,
+        Params params) {
       int output = addTensor("t" + tensors.size(), outShape, null);
       opcodeIndex.putIfAbsent(opcode, opcodeIndex.size());
-      ops.add(new OpSpec(opcode, inputs, new int[] {output}, optionsType, options));
+      ops.add(new OpSpec(opcode, inputs, new int[] {output}, optionsType, options, params));
       current = output;
       shape = outShape.clone();
     }
@@ -359,11 +412,15 @@ public final class TfliteExporter {
         TensorSpec t = tensors.get(i);
         int name = b.createString(t.name() + "_" + i);
         int shapeVector = intVector(b, t.shape());
-        b.startTable(4);
+        int quantization = t.quantization() == null ? 0 : quantization(b, t.quantization());
+        b.startTable(5);
         b.addOffset(0, shapeVector, 0);
         b.addByte(1, t.type(), -1);
         b.addInt(2, bufferOf[i], -1);
         b.addOffset(3, name, 0);
+        if (quantization != 0) {
+          b.addOffset(4, quantization, 0);
+        }
         tensorOffsets[i] = b.endTable();
       }
       int[] opOffsets = new int[ops.size()];
@@ -400,7 +457,7 @@ public final class TfliteExporter {
       for (int opcode : opcodeIndex.keySet()) {
         b.startTable(4);
         b.addByte(0, (byte) Math.min(opcode, 127), -1);
-        b.addInt(2, 1, -1);
+        b.addInt(2, calibration == null ? 1 : Int8Quantizer.INT8_VERSIONS.getOrDefault(opcode, 1), -1);
         b.addInt(3, opcode, -1);
         codeOffsets[c++] = b.endTable();
       }
@@ -422,6 +479,16 @@ public final class TfliteExporter {
       return b.sizedByteArray();
     }
 
+    private static float[] nhwc(float[] chw, int channels, int size) {
+      float[] out = new float[chw.length];
+      for (int c = 0; c < channels; c++) {
+        for (int i = 0; i < size * size; i++) {
+          out[i * channels + c] = chw[c * size * size + i];
+        }
+      }
+      return out;
+    }
+
     private static int buffer(FlatBufferBuilder b, byte[] data) {
       b.startVector(1, data.length, 16);
       for (int j = data.length - 1; j >= 0; j--) {
@@ -430,6 +497,25 @@ public final class TfliteExporter {
       int vector = b.endVector();
       b.startTable(1);
       b.addOffset(0, vector, 0);
+      return b.endTable();
+    }
+
+    /** QuantizationParameters: scale (field 2), zero_point (3), quantized_dimension (6). */
+    private static int quantization(FlatBufferBuilder b, Quantization q) {
+      b.startVector(4, q.scale().length, 4);
+      for (int i = q.scale().length - 1; i >= 0; i--) {
+        b.addFloat(q.scale()[i]);
+      }
+      int scale = b.endVector();
+      b.startVector(8, q.zeroPoint().length, 8);
+      for (int i = q.zeroPoint().length - 1; i >= 0; i--) {
+        b.addLong(q.zeroPoint()[i]);
+      }
+      int zeroPoint = b.endVector();
+      b.startTable(7);
+      b.addOffset(2, scale, 0);
+      b.addOffset(3, zeroPoint, 0);
+      b.addInt(6, q.axis(), 0);
       return b.endTable();
     }
 
