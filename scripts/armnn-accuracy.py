@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Top-1 of an exported .tflite on Fashion-MNIST's 10,000 raw test images in Arm NN (CpuRef), a runtime that
-shares no code with TFLite or hilnat. The images go in as an app has them: pixel / 255, resized to the model's
-input as the model's sidecar says (area averaging when shrinking, bilinear when enlarging); the class labels come
+shares no code with TFLite or hilnat. The images go in as an app has them: pixel / 255 for a float32 input, the
+pixels rounded to whole values for a uint8 (int8 model) input, resized to the model's input as its sidecar says (area averaging when shrinking, bilinear when enlarging); the class labels come
 from the model's own metadata (labels.txt zipped onto the model).
 
 usage: scripts/armnn-accuracy.py MODEL.tflite [IDX_DIR]   (default IDX_DIR: Debian's dataset-fashion-mnist)
@@ -77,11 +77,14 @@ def main():
     optimized, _ = ann.Optimize(network, [ann.BackendId("CpuRef")], runtime.GetDeviceSpec(), ann.OptimizerOptions())
     net_id, _ = runtime.LoadNetwork(optimized)
 
+    uint8 = input_binding[1].GetDataType() == ann.DataType_QAsymmU8
     m = axis_matrix(images.shape[1], size).astype(np.float32)
     correct = 0
     for i in range(len(images)):
         plane = m @ images[i] @ m.T
-        x = np.repeat(plane[:, :, None], channels, axis=2).reshape(1, size, size, channels).astype(np.float32)
+        x = np.repeat(plane[:, :, None], channels, axis=2).reshape(1, size, size, channels)
+        # an int8 model takes the resized image's pixels, rounded to whole values as an app's bitmap holds them
+        x = np.clip(np.rint(x * 255), 0, 255).astype(np.uint8) if uint8 else x.astype(np.float32)
         inputs = ann.make_input_tensors([input_binding], [x])
         outputs = ann.make_output_tensors([output_binding])
         runtime.EnqueueWorkload(net_id, inputs, outputs)
@@ -90,7 +93,8 @@ def main():
             sys.exit("the model has %d outputs but %d labels in its metadata" % (len(logits), len(labels)))
         correct += int(np.argmax(logits) == truth[i])
     print(json.dumps({"top1": correct / len(images), "images": len(images), "labels": labels,
-                      "runtime": "Arm NN %s CpuRef" % ann.ARMNN_VERSION, "input": [size, size, channels]}))
+                      "runtime": "Arm NN %s CpuRef" % ann.ARMNN_VERSION, "input": [size, size, channels],
+                      "input_dtype": "uint8" if uint8 else "float32"}))
 
 
 if __name__ == "__main__":

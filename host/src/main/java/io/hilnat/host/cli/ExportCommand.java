@@ -5,6 +5,7 @@ import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
 import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.export.DeployableModel;
+import io.hilnat.host.export.Int8Calibration;
 import io.hilnat.host.export.ModelCard;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
@@ -18,10 +19,12 @@ import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.space.SubnetBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -53,6 +56,8 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--supernet", description = "trained supernet folder: export the subnet with its inherited weights")
   Path supernet;
 
+  @Mixin PrecisionOptions precision;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -61,6 +66,8 @@ public final class ExportCommand implements Callable<Integer> {
     NetworkDescription net;
     String weights;
     ModelCard card;
+    Int8Calibration calibration;
+    boolean int8 = precision.int8();
     if (supernet != null) {
       String data = SupernetCheckpoint.metadata(supernet).get("data").asText();
       Datasets.Splits splits = Datasets.load(data);
@@ -70,26 +77,48 @@ public final class ExportCommand implements Callable<Integer> {
         a = ArchitectureFormat.parse(sn.space(), arch);
         new SubnetEvaluator(batches, 960, 128, manager).recalibrate(sn, a);
         net = sn.extract(a);
+        calibration = precision.calibration(batches, a.resolution(), manager);
       }
       weights = "inherited from " + supernet + " (batch norms recalibrated on " + data + ")";
-      card = ModelCard.fp32(arch, "hilnat subnet, weights " + weights, splits.classNames(), net.inputChannels(),
-          batches.mean(), batches.std(), Map.of());
+      card = card(arch, "hilnat subnet, weights " + weights, splits.classNames(), net.inputChannels(),
+          batches.mean(), batches.std(), int8);
     } else {
       SearchSpace s = SearchSpaceLoader.load(space);
       a = ArchitectureFormat.parse(s, arch);
       net = new SubnetBuilder(s).build(a, inputChannels, classes, seed);
       weights = "random (seed " + seed + ")";
-      // random weights are for measuring latency: no dataset, so no normalisation and numbered classes
-      card = ModelCard.fp32(arch, "hilnat subnet with random weights (seed " + seed + "), for latency only",
-          IntStream.range(0, classes).mapToObj(Integer::toString).toList(), net.inputChannels(), 0f, 1f, Map.of());
+      // random weights are for measuring latency: no dataset, so no normalisation, numbered classes, and an int8
+      // export calibrated on random pixels
+      card = card(arch, "hilnat subnet with random weights (seed " + seed + "), for latency only",
+          IntStream.range(0, classes).mapToObj(Integer::toString).toList(), net.inputChannels(), 0f, 1f, int8);
+      calibration = int8 ? randomCalibration(net.inputChannels() * a.resolution() * a.resolution()) : null;
     }
-    byte[] model = DeployableModel.write(output, net, card);
+    byte[] model = DeployableModel.write(output, net, card, calibration);
     NetworkStats stats = NetworkStats.of(net);
     spec.commandLine().getOut().printf("wrote %s: %d bytes, %.2f M MAdds, %.3f M params, input NHWC [1,%d,%d,%d]%n"
-            + "architecture %s%nweights: %s; input values in [0, 1] (pixel / 255), labels and normalisation inside; "
-            + "sidecar %s%n",
+            + "architecture %s%nweights: %s; %s, labels and normalisation inside; sidecar %s%n",
         output, model.length, stats.madds() / 1e6, stats.params() / 1e6, a.resolution(), a.resolution(),
-        net.inputChannels(), ArchitectureFormat.toJson(a), weights, DeployableModel.sidecar(output));
+        net.inputChannels(), ArchitectureFormat.toJson(a), weights,
+        int8 ? "int8, uint8 pixels in" : "fp32, input values in [0, 1] (pixel / 255)", DeployableModel.sidecar(output));
     return 0;
+  }
+
+  private static ModelCard card(String name, String description, List<String> labels, int channels, float mean,
+      float std, boolean int8) {
+    ModelCard fp32 = ModelCard.fp32(name, description, labels, channels, mean, std, Map.of());
+    return int8 ? fp32.withPrecision("int8") : fp32;
+  }
+
+  private Int8Calibration randomCalibration(int values) {
+    java.util.Random random = new java.util.Random(seed);
+    List<float[]> images = new java.util.ArrayList<>();
+    for (int i = 0; i < precision.calibrationImages; i++) {
+      float[] image = new float[values];
+      for (int k = 0; k < values; k++) {
+        image[k] = random.nextFloat();
+      }
+      images.add(image);
+    }
+    return new Int8Calibration(images, 0f, 1f, 100 - precision.calibrationPercentile, precision.calibrationPercentile);
   }
 }

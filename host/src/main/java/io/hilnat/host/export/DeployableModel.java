@@ -24,15 +24,41 @@ public final class DeployableModel {
 
   private DeployableModel() {}
 
-  /** Writes {@code file} (a .tflite) and its sidecar; returns the model's bytes. */
+  /** Writes {@code file} (an fp32 .tflite) and its sidecar; returns the model's bytes. */
   public static byte[] write(Path file, NetworkDescription net, ModelCard card) throws IOException {
+    return write(file, net, card, null);
+  }
+
+  /**
+   * Writes {@code file} and its sidecar: fp32, or int8 when {@code calibration} is given (then the card's
+   * precision must say int8, and its normalisation, the same for every channel, becomes the uint8 input's
+   * quantisation). Returns the model's bytes.
+   */
+  public static byte[] write(Path file, NetworkDescription net, ModelCard card, Int8Calibration calibration)
+      throws IOException {
     int classes = classes(net);
     if (classes > 0 && card.labels().size() != classes) {
       throw new IllegalArgumentException(card.labels().size() + " labels for a classifier with " + classes
           + " outputs: give one label per class");
     }
-    NetworkDescription deployable = InputNormalization.prepend(net, card.mean(), card.std());
-    byte[] model = new TfliteExporter().export(deployable, ModelMetadataWriter.write(card, net.inputChannels()));
+    boolean int8 = card.precision().equals("int8");
+    if (int8 != (calibration != null)) {
+      throw new IllegalArgumentException("a " + card.precision() + " model " + (int8 ? "needs" : "takes no")
+          + " int8 calibration");
+    }
+    byte[] metadata = ModelMetadataWriter.write(card, net.inputChannels());
+    byte[] model;
+    if (int8) {
+      for (int c = 0; c < card.mean().length; c++) {
+        if (card.mean()[c] != calibration.mean() || card.std()[c] != calibration.std()) {
+          throw new IllegalArgumentException("an int8 model's normalisation is its input's quantisation: it must be "
+              + "the calibration's, the same for every channel");
+        }
+      }
+      model = new TfliteExporter().exportInt8(net, calibration, metadata);
+    } else {
+      model = new TfliteExporter().export(InputNormalization.prepend(net, card.mean(), card.std()), metadata);
+    }
     byte[] labels = (String.join("\n", card.labels()) + "\n").getBytes(StandardCharsets.UTF_8);
     byte[] packed = appendStoredZip(model, ModelMetadataWriter.LABELS_FILE, labels);
     if (file.toAbsolutePath().getParent() != null) {
@@ -59,12 +85,15 @@ public final class DeployableModel {
     ObjectNode root = mapper.createObjectNode().put("name", card.name()).put("description", card.description())
         .put("precision", card.precision());
     ObjectNode input = root.putObject("input");
-    input.put("layout", "NHWC").put("dtype", "float32").put("height", net.inputSize()).put("width", net.inputSize())
-        .put("channels", net.inputChannels()).put("pixel_mapping", "value = pixel / 255 (0-255 pixels to [0, 1])")
+    boolean int8 = card.precision().equals("int8");
+    input.put("layout", "NHWC").put("dtype", int8 ? "uint8" : "float32").put("height", net.inputSize())
+        .put("width", net.inputSize()).put("channels", net.inputChannels())
+        .put("pixel_mapping", int8 ? "value = pixel (0-255 as they are)" : "value = pixel / 255 (0-255 pixels to [0, 1])")
         .put("resize", "to height x width as training did: area averaging when shrinking, bilinear "
             + "(align-corners false) when enlarging");
     ObjectNode inside = input.putObject("normalisation_inside_model");
-    inside.put("formula", "(value - mean) / std per channel");
+    inside.put("formula", int8 ? "the uint8 input's quantisation: real = (pixel - 255 mean) / (255 std)"
+        : "(value - mean) / std per channel");
     var mean = inside.putArray("mean");
     var std = inside.putArray("std");
     for (int c = 0; c < card.mean().length; c++) {

@@ -21,6 +21,11 @@ public record ModelCard(String name, String description, List<String> labels, fl
     return new ModelCard(name, description, labels, m, s, "fp32", measured);
   }
 
+  /** The same card for a model of another precision ("fp32" or "int8"). */
+  public ModelCard withPrecision(String other) {
+    return new ModelCard(name, description, labels, mean, std, other, measured);
+  }
+
   public ModelCard {
     labels = List.copyOf(labels);
     measured = Map.copyOf(measured);

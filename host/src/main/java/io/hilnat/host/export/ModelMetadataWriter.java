@@ -17,9 +17,9 @@ import org.tensorflow.lite.support.metadata.schema.TensorMetadata;
 
 /**
  * TFLite model metadata (metadata_schema.fbs, as TFLite's Task library and Android Studio read it) for an image
- * classifier that takes float32 values in [0, 1]: the input's NormalizationOptions say how an app's 0–255 pixels
- * become them (mean 0, std 255), since the training set's own normalisation is inside the graph; the output names
- * its labels file.
+ * classifier: the input's NormalizationOptions say how an app's 0–255 pixels become its values (mean 0, std 255
+ * for a float32 input in [0, 1]; mean 0, std 1 for uint8 pixels as they are), since the training set's own
+ * normalisation is inside the graph or, for int8, in the input's quantisation; the output names its labels file.
  */
 public final class ModelMetadataWriter {
 
@@ -29,7 +29,7 @@ public final class ModelMetadataWriter {
 
   public static byte[] write(ModelCard card, int channels) {
     FlatBufferBuilder b = new FlatBufferBuilder(1024);
-    int input = input(b, channels);
+    int input = input(b, channels, card.precision().equals("int8"));
     int labelsName = b.createString(LABELS_FILE);
     int labelsDescription = b.createString("one class label per line, line i = output i");
     AssociatedFile.startAssociatedFile(b);
@@ -68,10 +68,11 @@ public final class ModelMetadataWriter {
     return b.sizedByteArray();
   }
 
-  private static int input(FlatBufferBuilder b, int channels) {
+  private static int input(FlatBufferBuilder b, int channels, boolean int8) {
     int name = b.createString("image");
-    int description = b.createString("image, NHWC float32, value = pixel / 255; the training set's normalisation "
-        + "is applied inside the model");
+    int description = b.createString(int8
+        ? "image, NHWC uint8, pixels as they are; the training set's normalisation is the input's quantisation"
+        : "image, NHWC float32, value = pixel / 255; the training set's normalisation is applied inside the model");
     ImageProperties.startImageProperties(b);
     ImageProperties.addColorSpace(b, channels == 1 ? ColorSpaceType.GRAYSCALE : ColorSpaceType.RGB);
     int image = ImageProperties.endImageProperties(b);
@@ -82,8 +83,9 @@ public final class ModelMetadataWriter {
     float[] zeros = new float[channels];
     float[] full = new float[channels];
     float[] ones = new float[channels];
-    java.util.Arrays.fill(full, 255f);
-    java.util.Arrays.fill(ones, 1f);
+    // pixels go in as they are (uint8) or divided by 255 (float32)
+    java.util.Arrays.fill(full, int8 ? 1f : 255f);
+    java.util.Arrays.fill(ones, int8 ? 255f : 1f);
     int mean = NormalizationOptions.createMeanVector(b, zeros);
     int std = NormalizationOptions.createStdVector(b, full);
     int normalization = NormalizationOptions.createNormalizationOptions(b, mean, std);

@@ -3,9 +3,14 @@ package io.hilnat.host.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hilnat.host.agentclient.AgentClient;
 import io.hilnat.host.agentclient.LocalAgent;
+import io.hilnat.host.bench.DeployedAccuracy;
+import io.hilnat.host.data.Batches;
+import io.hilnat.host.data.Datasets;
 import io.hilnat.host.job.SearchJob;
 import io.hilnat.host.job.SearchOptions;
 import io.hilnat.host.supernet.SupernetCheckpoint;
@@ -148,6 +153,28 @@ class CliTest {
     assertEquals("Ankle boot", armnnResult.at("/labels/9").asText(), "the labels come from the model's metadata");
     assertEquals(after, 100 * armnnResult.get("top1").asDouble(), 0.5,
         "raw images in Arm NN give the accuracy hilnat reported: " + armnnResult);
+
+    // the same subnet as fp32 and int8, each through the agent on all 10,000 raw test images
+    double[] top1 = new double[2];
+    String[] precisions = {"fp32", "int8"};
+    Datasets.Splits fmnist = Datasets.load("fashion-mnist");
+    Batches test = new Batches(fmnist.test(), fmnist.train());
+    try (NDManager manager = NDManager.newBaseManager()) {
+      for (int p = 0; p < 2; p++) {
+        Path exported = out.resolve("largest-" + precisions[p] + ".tflite");
+        Run export = run("export", "--supernet", out.resolve("supernet").toString(), "--arch", "largest",
+            "--precision", precisions[p], "-o", exported.toString());
+        assertEquals(0, export.code(), export.err());
+        byte[] bytes = Files.readAllBytes(exported);
+        try (AgentClient client = new AgentClient(agent.target())) {
+          top1[p] = DeployedAccuracy.topOne(client, client.ensureUploaded(bytes, exported.toString()), test, 16,
+              p == 1, "xnnpack", manager);
+        }
+      }
+    }
+    System.out.printf(java.util.Locale.ROOT, "largest subnet through the agent: fp32 %.2f %%, int8 %.2f %%%n",
+        100 * top1[0], 100 * top1[1]);
+    assertTrue(top1[0] - top1[1] <= 0.01, "int8 loses at most a point: " + top1[0] + " -> " + top1[1]);
 
     Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
     assertEquals(2, bad.code());
