@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code hilnat benchmark NAME}: the project's own performance benchmarks, printing JSON. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Project benchmarks (JSON on stdout, progress on stderr).",
-    subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
+    subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.Precision.class, BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
         BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class,
         BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class})
 public final class BenchmarkCommand implements Runnable {
@@ -43,6 +43,24 @@ public final class BenchmarkCommand implements Runnable {
     public Integer call() throws Exception {
       return print(spec, io.hilnat.host.bench.RuntimeBench.run(Files.createTempDirectory("hilnat-bench"), threads,
           System.err));
+    }
+  }
+
+  @Command(name = "precision", mixinStandardHelpOptions = true, description = {
+      "int8 / fp32 p50 of 10 exported subnets on a local agent, same delegate and threads, same run."})
+  static final class Precision implements Callable<Integer> {
+    @Option(names = "--threads", defaultValue = "1", description = "interpreter threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--delegate", defaultValue = "xnnpack", description = "delegate (default ${DEFAULT-VALUE})")
+    String delegate;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      return print(spec, io.hilnat.host.bench.PrecisionBench.run(Files.createTempDirectory("hilnat-bench"), threads,
+          delegate, System.err));
     }
   }
 

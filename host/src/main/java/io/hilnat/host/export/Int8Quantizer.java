@@ -1,5 +1,9 @@
 package io.hilnat.host.export;
 
+import static io.hilnat.host.export.TfliteExporter.FUSED_NONE;
+import static io.hilnat.host.export.TfliteExporter.FUSED_RELU6;
+import static io.hilnat.host.export.TfliteExporter.OPTIONS_ADD;
+import static io.hilnat.host.export.TfliteExporter.OPTIONS_MUL;
 import static io.hilnat.host.export.TfliteExporter.OP_ADD;
 import static io.hilnat.host.export.TfliteExporter.OP_CONV_2D;
 import static io.hilnat.host.export.TfliteExporter.OP_DEPTHWISE_CONV_2D;
@@ -65,6 +69,7 @@ final class Int8Quantizer {
             + "FULLY_CONNECTED");
       }
     }
+    decomposeHardSwish(tensors, ops, opcodeIndex);
     float[][] ranges = new GraphCalibrator(tensors, ops).ranges(input, calibration, lowPercentile, highPercentile);
     Quantization[] q = new Quantization[tensors.size()];
     q[input] = perTensor(inputScale, inputZeroPoint - 128);
@@ -108,6 +113,52 @@ final class Int8Quantizer {
     opcodeIndex.putIfAbsent(OP_DEQUANTIZE, opcodeIndex.size());
     ops.add(new OpSpec(OP_DEQUANTIZE, new int[] {output}, new int[] {logits}, (byte) 0, null, Params.NONE));
     return new Ends(image, logits);
+  }
+
+  /**
+   * HARD_SWISH as {@code x · relu6(x + 3) / 6}: ADD (fused ReLU6), MUL, MUL. XNNPACK (2.20) has no int8
+   * hard-swish, and one node it leaves to TFLite's kernels splits the graph in two: the decomposed form stays in
+   * XNNPACK and is calibrated like any other tensor.
+   */
+  private static void decomposeHardSwish(List<TensorSpec> tensors, List<OpSpec> ops,
+      Map<Integer, Integer> opcodeIndex) {
+    for (int i = 0; i < ops.size(); i++) {
+      OpSpec op = ops.get(i);
+      if (op.opcode() != OP_HARD_SWISH) {
+        continue;
+      }
+      int x = op.inputs()[0];
+      int[] shape = tensors.get(x).shape();
+      int three = add(tensors, new TensorSpec("three", new int[] {1}, TYPE_FLOAT32, floatBytes(3f)));
+      int sixth = add(tensors, new TensorSpec("one_sixth", new int[] {1}, TYPE_FLOAT32, floatBytes(1f / 6f)));
+      int gate = add(tensors, new TensorSpec("hswish_relu6", shape, TYPE_FLOAT32, null));
+      int scaled = add(tensors, new TensorSpec("hswish_gate", shape, TYPE_FLOAT32, null));
+      opcodeIndex.putIfAbsent(OP_ADD, opcodeIndex.size());
+      opcodeIndex.putIfAbsent(OP_MUL, opcodeIndex.size());
+      ops.set(i, new OpSpec(OP_ADD, new int[] {x, three}, new int[] {gate}, OPTIONS_ADD, fused(FUSED_RELU6),
+          new Params(1, false, FUSED_RELU6)));
+      ops.add(i + 1, new OpSpec(OP_MUL, new int[] {gate, sixth}, new int[] {scaled}, OPTIONS_MUL, fused(FUSED_NONE),
+          Params.NONE));
+      ops.add(i + 2, new OpSpec(OP_MUL, new int[] {x, scaled}, op.outputs(), OPTIONS_MUL, fused(FUSED_NONE),
+          Params.NONE));
+    }
+  }
+
+  private static int add(List<TensorSpec> tensors, TensorSpec t) {
+    tensors.add(t);
+    return tensors.size() - 1;
+  }
+
+  private static TfliteExporter.OptionsWriter fused(byte activation) {
+    return b -> {
+      b.startTable(1);
+      b.addByte(0, activation, 0);
+      return b.endTable();
+    };
+  }
+
+  private static byte[] floatBytes(float v) {
+    return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v).array();
   }
 
   private static Quantization perTensor(float scale, int zeroPoint) {

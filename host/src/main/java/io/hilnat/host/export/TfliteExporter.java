@@ -43,8 +43,8 @@ public final class TfliteExporter {
   private static final byte OPTIONS_CONV_2D = 1;
   private static final byte OPTIONS_DEPTHWISE_CONV_2D = 2;
   private static final byte OPTIONS_FULLY_CONNECTED = 8;
-  private static final byte OPTIONS_ADD = 11;
-  private static final byte OPTIONS_MUL = 21;
+  static final byte OPTIONS_ADD = 11;
+  static final byte OPTIONS_MUL = 21;
   private static final byte OPTIONS_PAD = 22;
   private static final byte OPTIONS_REDUCER = 27;
 

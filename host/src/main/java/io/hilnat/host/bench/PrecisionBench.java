@@ -1,0 +1,89 @@
+package io.hilnat.host.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hilnat.agent.v1.BenchmarkRequest;
+import io.hilnat.agent.v1.BenchmarkResult;
+import io.hilnat.agent.v1.DeviceDescription;
+import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.agentclient.LocalAgent;
+import io.hilnat.host.export.Int8Calibration;
+import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.net.NetworkDescription;
+import io.hilnat.host.space.SubnetBuilder;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * What int8 buys on one agent: for the 10 subnets of {@link RuntimeBench}, the p50 of the full-integer export
+ * against the fp32 one, same delegate and threads, same run. Random weights: latency does not depend on them, and
+ * the int8 export is calibrated on random images.
+ */
+public final class PrecisionBench {
+
+  private static final int WARMUP = 20;
+  private static final int RUNS = 100;
+  private static final double MIN_SECONDS = 1.0;
+
+  private PrecisionBench() {}
+
+  public static ObjectNode run(Path workDir, int threads, String delegate, PrintStream progress) throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode report = mapper.createObjectNode().put("benchmark", "precision");
+    report.put("reference", "the same subnet exported as fp32, same agent, delegate and threads, same run");
+    report.putObject("configuration").put("threads", threads).put("delegate", delegate).put("warmup_runs", WARMUP)
+        .put("runs", RUNS).put("min_seconds", MIN_SECONDS)
+        .put("calibration", Int8Calibration.MIN_IMAGES + " random images, min/max ranges");
+    Machine.describe(report.putObject("machine"));
+    ArrayNode rows = report.putArray("models");
+    List<Double> ratios = new ArrayList<>();
+    try (LocalAgent agent = LocalAgent.start(workDir.resolve("agent-cache"));
+        AgentClient client = new AgentClient(agent.target())) {
+      DeviceDescription d = client.describe();
+      report.putObject("agent").put("runtime", d.getRuntime() + " " + d.getRuntimeVersion())
+          .put("platform", d.getPlatform()).put("profile", d.getHardwareProfile());
+      for (RuntimeBench.Subnet s : RuntimeBench.subnets()) {
+        NetworkDescription net = new SubnetBuilder(s.space()).build(s.arch(), s.channels(), 10, 1);
+        byte[] fp32 = new TfliteExporter().export(net);
+        byte[] int8 = new TfliteExporter().exportInt8(net, calibration(s.channels() * net.inputSize()
+            * net.inputSize()), null);
+        BenchmarkResult f = measure(client, client.ensureUploaded(fp32, s.name() + "-fp32"), threads, delegate);
+        BenchmarkResult q = measure(client, client.ensureUploaded(int8, s.name() + "-int8"), threads, delegate);
+        double ratio = q.getStats().getP50Ms() / f.getStats().getP50Ms();
+        ratios.add(ratio);
+        rows.addObject().put("model", s.name()).put("fp32_bytes", fp32.length).put("int8_bytes", int8.length)
+            .put("fp32_p50_ms", f.getStats().getP50Ms()).put("int8_p50_ms", q.getStats().getP50Ms())
+            .put("int8_over_fp32", ratio).put("fp32_nodes_delegated", f.getNodesDelegated() + "/" + f.getNodes())
+            .put("int8_nodes_delegated", q.getNodesDelegated() + "/" + q.getNodes());
+        progress.printf("%-28s fp32 %.4f ms, int8 %.4f ms (int8/fp32 %.2f; %s %d/%d nodes)%n", s.name(),
+            f.getStats().getP50Ms(), q.getStats().getP50Ms(), ratio, delegate, q.getNodesDelegated(), q.getNodes());
+      }
+    }
+    double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    report.putObject("summary").put("int8_over_fp32_min", sorted[0])
+        .put("int8_over_fp32_median", (sorted[4] + sorted[5]) / 2).put("int8_over_fp32_max", sorted[9]);
+    return report;
+  }
+
+  private static Int8Calibration calibration(int values) {
+    Random random = new Random(1);
+    List<float[]> images = new ArrayList<>();
+    for (int i = 0; i < Int8Calibration.MIN_IMAGES; i++) {
+      float[] image = new float[values];
+      for (int k = 0; k < values; k++) {
+        image[k] = random.nextFloat();
+      }
+      images.add(image);
+    }
+    return new Int8Calibration(images, 0f, 1f, 0, 100);
+  }
+
+  private static BenchmarkResult measure(AgentClient client, String sha, int threads, String delegate) {
+    return client.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setThreads(threads).setDelegate(delegate)
+        .setWarmupRuns(WARMUP).setRuns(RUNS).setMinSeconds(MIN_SECONDS).build());
+  }
+}
