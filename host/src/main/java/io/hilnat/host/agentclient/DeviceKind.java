@@ -15,8 +15,12 @@ public final class DeviceKind {
     return d.getProfileOverride().isEmpty() ? d.getHardwareProfile() : d.getHardwareProfile() + "@" + d.getPlatform();
   }
 
-  /** A latency table's key: the kind, and the delegate when one was asked for instead of the device's default. */
-  public static String withDelegate(String kind, String delegate) {
-    return delegate == null || delegate.isEmpty() ? kind : kind + "/" + delegate;
+  /**
+   * A latency table's key: the kind, the delegate when one was asked for instead of the device's default, and the
+   * precision when it is not fp32 (e.g. {@code raspberry-pi-5/xnnpack/int8}).
+   */
+  public static String tableKey(String kind, String delegate, String precision) {
+    String key = delegate == null || delegate.isEmpty() ? kind : kind + "/" + delegate;
+    return precision == null || precision.equals("fp32") ? key : key + "/" + precision;
   }
 }

@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * What int8 buys on one agent: for the 10 subnets of {@link RuntimeBench}, the p50 of the full-integer export
@@ -49,8 +48,7 @@ public final class PrecisionBench {
       for (RuntimeBench.Subnet s : RuntimeBench.subnets()) {
         NetworkDescription net = new SubnetBuilder(s.space()).build(s.arch(), s.channels(), 10, 1);
         byte[] fp32 = new TfliteExporter().export(net);
-        byte[] int8 = new TfliteExporter().exportInt8(net, calibration(s.channels() * net.inputSize()
-            * net.inputSize()), null);
+        byte[] int8 = new TfliteExporter().exportForLatency(net, true);
         BenchmarkResult f = measure(client, client.ensureUploaded(fp32, s.name() + "-fp32"), threads, delegate);
         BenchmarkResult q = measure(client, client.ensureUploaded(int8, s.name() + "-int8"), threads, delegate);
         double ratio = q.getStats().getP50Ms() / f.getStats().getP50Ms();
@@ -67,19 +65,6 @@ public final class PrecisionBench {
     report.putObject("summary").put("int8_over_fp32_min", sorted[0])
         .put("int8_over_fp32_median", (sorted[4] + sorted[5]) / 2).put("int8_over_fp32_max", sorted[9]);
     return report;
-  }
-
-  private static Int8Calibration calibration(int values) {
-    Random random = new Random(1);
-    List<float[]> images = new ArrayList<>();
-    for (int i = 0; i < Int8Calibration.MIN_IMAGES; i++) {
-      float[] image = new float[values];
-      for (int k = 0; k < values; k++) {
-        image[k] = random.nextFloat();
-      }
-      images.add(image);
-    }
-    return new Int8Calibration(images, 0f, 1f, 0, 100);
   }
 
   private static BenchmarkResult measure(AgentClient client, String sha, int threads, String delegate) {

@@ -13,6 +13,7 @@ import io.hilnat.host.proxy.NtkConditionNumber;
 import io.hilnat.host.proxy.Proxies;
 import io.hilnat.host.search.AccuracyEvaluator;
 import io.hilnat.host.search.Archives;
+import io.hilnat.host.export.TfliteExporter;
 import io.hilnat.host.search.DeviceEvaluator;
 import io.hilnat.host.search.Evaluator;
 import io.hilnat.host.search.Hypervolumes;
@@ -66,7 +67,7 @@ public final class SearchHypervolumeBench {
       SubnetEvaluator subnets = new SubnetEvaluator(data.train(), 480, 200, manager);
       Cache cache = new Cache(List.of(
           new AccuracyEvaluator("supernet", arch -> subnets.accuracy(net, arch, data.validation()), () -> -1, ""),
-          new DeviceEvaluator(fleet, device, space, net::extract, BenchmarkRequest.newBuilder().setThreads(1)
+          new DeviceEvaluator(fleet, device, space, arch -> new TfliteExporter().export(net.extract(arch)), BenchmarkRequest.newBuilder().setThreads(1)
               .setWarmupRuns(5).setWarmupMinSeconds(0.1).setRuns(30).setMinSeconds(0.3).build(), false)), progress);
 
       int initial = Math.max(8, budget / 3);

@@ -91,7 +91,7 @@ public final class ExportCommand implements Callable<Integer> {
       // export calibrated on random pixels
       card = card(arch, "hilnat subnet with random weights (seed " + seed + "), for latency only",
           IntStream.range(0, classes).mapToObj(Integer::toString).toList(), net.inputChannels(), 0f, 1f, int8);
-      calibration = int8 ? randomCalibration(net.inputChannels() * a.resolution() * a.resolution()) : null;
+      calibration = int8 ? Int8Calibration.random(net.inputChannels() * a.resolution() * a.resolution(), seed) : null;
     }
     byte[] model = DeployableModel.write(output, net, card, calibration);
     NetworkStats stats = NetworkStats.of(net);
@@ -107,18 +107,5 @@ public final class ExportCommand implements Callable<Integer> {
       float std, boolean int8) {
     ModelCard fp32 = ModelCard.fp32(name, description, labels, channels, mean, std, Map.of());
     return int8 ? fp32.withPrecision("int8") : fp32;
-  }
-
-  private Int8Calibration randomCalibration(int values) {
-    java.util.Random random = new java.util.Random(seed);
-    List<float[]> images = new java.util.ArrayList<>();
-    for (int i = 0; i < precision.calibrationImages; i++) {
-      float[] image = new float[values];
-      for (int k = 0; k < values; k++) {
-        image[k] = random.nextFloat();
-      }
-      images.add(image);
-    }
-    return new Int8Calibration(images, 0f, 1f, 100 - precision.calibrationPercentile, precision.calibrationPercentile);
   }
 }

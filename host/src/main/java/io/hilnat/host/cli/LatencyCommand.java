@@ -61,7 +61,7 @@ public final class LatencyCommand implements Runnable {
       try (AgentClient client = agents.connect(target); LatencyStore store = LatencyStore.open(table.db)) {
         String device = table.device(client);
         List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(s, store, device, client, table.channels, table.classes, fit,
-            test, seed, table.request(), table.passes, out);
+            test, seed, table.request(), table.exporter(), table.passes, out);
         ObjectNode report = mapper.createObjectNode().put("benchmark", "latency-predictors").put("space", s.name())
             .put("device", device).put("agent", target).put("fit_subnets", fit).put("test_subnets", test).put("passes", table.passes)
             .put("table_entries", store.blocks(device).size());

@@ -3,6 +3,9 @@ package io.hilnat.host.cli;
 import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.host.agentclient.AgentClient;
 import io.hilnat.host.agentclient.DeviceKind;
+import io.hilnat.host.export.TfliteExporter;
+import io.hilnat.host.net.NetworkDescription;
+import java.util.function.Function;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,6 +34,11 @@ public final class LatencyOptions {
 
   @Mixin DelegateOption delegate;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|int8",
+      description = "export measured: fp32, or int8 calibrated on random inputs (latency does not depend on the "
+          + "weights); int8 entries are kept under KIND/int8 (default ${DEFAULT-VALUE})")
+  String precision;
+
   /** The benchmark settings of every table entry and measured subnet. */
   BenchmarkRequest request() {
     return BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(5).setWarmupMinSeconds(0.1).setRuns(runs)
@@ -39,6 +47,15 @@ public final class LatencyOptions {
 
   /** The table's key for the device this agent is: its kind, and the delegate when one was asked for. */
   String device(AgentClient client) {
-    return DeviceKind.withDelegate(DeviceKind.of(client.describe()), delegate.name);
+    return DeviceKind.tableKey(DeviceKind.of(client.describe()), delegate.name, precision);
+  }
+
+  /** How a block or subnet becomes the file measured. */
+  Function<NetworkDescription, byte[]> exporter() {
+    if (!precision.equals("fp32") && !precision.equals("int8")) {
+      throw new IllegalArgumentException("--precision must be fp32 or int8, got '" + precision + "'");
+    }
+    boolean int8 = precision.equals("int8");
+    return net -> new TfliteExporter().exportForLatency(net, int8);
   }
 }

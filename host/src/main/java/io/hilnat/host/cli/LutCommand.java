@@ -67,7 +67,8 @@ public final class LutCommand implements Runnable {
           }
           // device kinds differ, so their tables are measured at the same time
           jobs.add(pool.submit(() -> {
-            int measured = TableBuilder.build(blocks, store, device, client, table.request(), table.passes);
+            int measured = TableBuilder.build(blocks, store, device, client, table.request(), table.exporter(),
+                table.passes);
             return String.format(Locale.ROOT, "%s (%s): %d entries were missing, %d in the table", device, target,
                 measured, store.blocks(device).size());
           }));

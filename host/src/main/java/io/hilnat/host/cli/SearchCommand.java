@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.hilnat.host.export.Int8Calibration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -144,6 +145,12 @@ public final class SearchCommand implements Callable<Integer> {
 
   @Mixin DelegateOption delegateOption;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|int8",
+      description = "what is measured and exported: fp32, or int8 (full-integer, calibrated on "
+          + Int8Calibration.MIN_IMAGES + " training images; the final test accuracy is then given for both) "
+          + "(default ${DEFAULT-VALUE})")
+  String precision;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -187,7 +194,7 @@ public final class SearchCommand implements Callable<Integer> {
     }
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, adaptLr, validationImages,
-        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed, delegateOption.name);
+        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed, delegateOption.name, precision);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

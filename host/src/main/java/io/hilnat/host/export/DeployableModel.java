@@ -36,6 +36,17 @@ public final class DeployableModel {
    */
   public static byte[] write(Path file, NetworkDescription net, ModelCard card, Int8Calibration calibration)
       throws IOException {
+    byte[] packed = bytes(net, card, calibration);
+    if (file.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    }
+    Files.write(file, packed);
+    Files.writeString(sidecar(file), sidecarJson(card, net));
+    return packed;
+  }
+
+  /** The model {@link #write} writes, without its sidecar: what a search measures is what it ships. */
+  public static byte[] bytes(NetworkDescription net, ModelCard card, Int8Calibration calibration) {
     int classes = classes(net);
     if (classes > 0 && card.labels().size() != classes) {
       throw new IllegalArgumentException(card.labels().size() + " labels for a classifier with " + classes
@@ -60,13 +71,7 @@ public final class DeployableModel {
       model = new TfliteExporter().export(InputNormalization.prepend(net, card.mean(), card.std()), metadata);
     }
     byte[] labels = (String.join("\n", card.labels()) + "\n").getBytes(StandardCharsets.UTF_8);
-    byte[] packed = appendStoredZip(model, ModelMetadataWriter.LABELS_FILE, labels);
-    if (file.toAbsolutePath().getParent() != null) {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-    }
-    Files.write(file, packed);
-    Files.writeString(sidecar(file), sidecarJson(card, net));
-    return packed;
+    return appendStoredZip(model, ModelMetadataWriter.LABELS_FILE, labels);
   }
 
   /** {@code subnet-x.tflite} → {@code subnet-x.json}. */

@@ -30,6 +30,23 @@ public record Int8Calibration(List<float[]> images, float mean, float std, doubl
     images = List.copyOf(images);
   }
 
+  /**
+   * {@value #MIN_IMAGES} uniform random inputs in [0, 1], unnormalised: for exports whose latency is measured, not
+   * their accuracy (ranges do not change the work).
+   */
+  public static Int8Calibration random(int values, long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    List<float[]> images = new java.util.ArrayList<>();
+    for (int i = 0; i < MIN_IMAGES; i++) {
+      float[] image = new float[values];
+      for (int k = 0; k < values; k++) {
+        image[k] = random.nextFloat();
+      }
+      images.add(image);
+    }
+    return new Int8Calibration(images, 0f, 1f, 0, 100);
+  }
+
   /** The uint8 pixels' scale: real = (pixel - zeroPoint) · scale = (pixel / 255 - mean) / std. */
   float inputScale() {
     return (float) (1 / (255.0 * std));

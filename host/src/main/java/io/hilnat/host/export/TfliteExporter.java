@@ -77,6 +77,15 @@ public final class TfliteExporter {
   }
 
   /**
+   * {@code net} as a file whose latency alone is measured: fp32 as it is, or int8 calibrated on random inputs (the
+   * ranges do not change the work).
+   */
+  public byte[] exportForLatency(NetworkDescription net, boolean int8) {
+    return int8 ? exportInt8(net, Int8Calibration.random(net.inputChannels() * net.inputSize() * net.inputSize(), 1),
+        null) : export(net);
+  }
+
+  /**
    * Exports {@code net} fully quantised to int8 ({@link Int8Quantizer}): uint8 pixels in, the calibration's
    * normalisation as the input's quantisation, float32 logits out.
    */
@@ -145,7 +154,7 @@ public final class TfliteExporter {
         return serialise(input, current);
       }
       List<float[]> images = calibration.images().stream()
-          .map(chw -> nhwc(chw, net.inputChannels(), net.inputSize())).toList();
+          .map(chw -> NetworkDescription.nhwc(chw, net.inputChannels(), net.inputSize())).toList();
       Int8Quantizer.Ends ends = Int8Quantizer.quantize(tensors, ops, opcodeIndex, input, current, images,
           calibration.inputScale(), calibration.inputZeroPoint(), calibration.lowPercentile(),
           calibration.highPercentile());
@@ -477,16 +486,6 @@ public final class TfliteExporter {
       int model = b.endTable();
       b.finish(model, "TFL3");
       return b.sizedByteArray();
-    }
-
-    private static float[] nhwc(float[] chw, int channels, int size) {
-      float[] out = new float[chw.length];
-      for (int c = 0; c < channels; c++) {
-        for (int i = 0; i < size * size; i++) {
-          out[i * channels + c] = chw[c * size * size + i];
-        }
-      }
-      return out;
     }
 
     private static int buffer(FlatBufferBuilder b, byte[] data) {

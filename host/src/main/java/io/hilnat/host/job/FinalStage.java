@@ -1,7 +1,9 @@
 package io.hilnat.host.job;
 
 import io.hilnat.host.export.DeployableModel;
+import io.hilnat.host.export.Int8Calibration;
 import io.hilnat.host.export.ModelCard;
+import io.hilnat.host.net.NetworkDescription;
 import io.hilnat.host.search.Measurement;
 import io.hilnat.host.search.Objective;
 import io.hilnat.host.search.Archives;
@@ -33,16 +35,41 @@ final class FinalStage {
 
   private FinalStage() {}
 
-  /** What exported models carry: the dataset's class names and the training set's normalisation. */
-  record Deployment(List<String> labels, float mean, float std, String data) {
+  /** Test error of the int8 export, through an agent on the raw test images. */
+  static final String INT8_TEST_ERROR = "test_error_int8";
+
+  /** Top-1 of an int8 model of {@code arch} on the test set, through an agent. */
+  interface Int8Accuracy {
+    double topOne(byte[] model, Architecture arch) throws Exception;
+  }
+
+  /**
+   * What exported models carry: the dataset's class names, the training set's normalisation, the precision;
+   * for int8 how a subnet is calibrated and how its accuracy is measured.
+   */
+  record Deployment(List<String> labels, float mean, float std, String data, String precision,
+      java.util.function.Function<Architecture, Int8Calibration> calibration, Int8Accuracy int8Accuracy) {
+
+    boolean int8() {
+      return precision.equals("int8");
+    }
 
     /** The card of subnet {@code key}: everything the run stored for it, by name, as its measurements. */
     ModelCard card(String key, int channels, Map<String, Double> stored) {
       Map<String, Object> measured = new java.util.TreeMap<>(stored);
       measured.put("note", "values the search stored for this subnet: test_error on the test set with the final "
-          + "weights, error on held-out training images, latency@KIND p50 ms through that device's agent");
-      return ModelCard.fp32("subnet " + key, "hilnat subnet " + key + " for " + data, labels, channels, mean, std,
-          measured);
+          + "weights (fp32, DJL), test_error_int8 of the int8 export through an agent, error on held-out training "
+          + "images, latency@KIND p50 ms through that device's agent");
+      ModelCard card = ModelCard.fp32("subnet " + key, "hilnat subnet " + key + " for " + data, labels, channels,
+          mean, std, measured);
+      return card.withPrecision(precision);
+    }
+
+    /** The model file of {@code arch} as shipped, for measuring and exporting alike. */
+    byte[] model(Supernet net, Architecture arch, String key) {
+      NetworkDescription subnet = net.extract(arch);
+      return DeployableModel.bytes(subnet, card(key, subnet.inputChannels(), Map.of()),
+          int8() ? calibration.apply(arch) : null);
     }
   }
 
@@ -64,12 +91,25 @@ final class FinalStage {
         store.record(stage, key, List.of(new Measurement(TEST_ERROR, 1 - accuracy, "supernet@final", "")));
       }
       double testError = store.archive(stage).get(key).get(TEST_ERROR);
+      String int8 = "";
       if (exported.contains(key)) {
         Path file = run.resolve("models").resolve("subnet-" + key.replace(',', '-') + ".tflite");
         var subnet = net.extract(arch);
-        DeployableModel.write(file, subnet, deployment.card(key, subnet.inputChannels(), stored(store, stage, key)));
+        Int8Calibration calibration = deployment.int8() ? deployment.calibration().apply(arch) : null;
+        if (deployment.int8()) {
+          if (!store.hasAll(stage, key, List.of(INT8_TEST_ERROR))) {
+            byte[] model = DeployableModel.bytes(subnet, deployment.card(key, subnet.inputChannels(), Map.of()),
+                calibration);
+            double accuracy = deployment.int8Accuracy().topOne(model, arch);
+            store.record(stage, key, List.of(new Measurement(INT8_TEST_ERROR, 1 - accuracy, "agent:int8", "")));
+          }
+          int8 = String.format(Locale.ROOT, ", int8 %.2f %%",
+              100 * (1 - store.archive(stage).get(key).get(INT8_TEST_ERROR)));
+        }
+        DeployableModel.write(file, subnet, deployment.card(key, subnet.inputChannels(), stored(store, stage, key)),
+            calibration);
       }
-      log.printf(Locale.ROOT, "  %s: test top-1 %.2f %%%s%n", key, 100 * (1 - testError),
+      log.printf(Locale.ROOT, "  %s: test top-1 %.2f %%%s%s%n", key, 100 * (1 - testError), int8,
           exported.contains(key) ? " (exported)" : "");
       log.flush();
     }
@@ -106,7 +146,8 @@ final class FinalStage {
     store.record(stage, best, List.of(tuned));
     var subnet = net.extract(arch);
     DeployableModel.write(fineTunedModel(run, best), subnet,
-        deployment.card(best + " (fine-tuned)", subnet.inputChannels(), stored(store, stage, best)));
+        deployment.card(best + " (fine-tuned)", subnet.inputChannels(), stored(store, stage, best)),
+        deployment.int8() ? deployment.calibration().apply(arch) : null);
     log.printf(Locale.ROOT, "  %s: test top-1 %.2f %% fine-tuned (%.2f %% inherited), exported%n", best,
         100 * (1 - tuned.value()), 100 * (1 - archive.get(best).get(TEST_ERROR)));
     log.flush();

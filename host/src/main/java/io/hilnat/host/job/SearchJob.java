@@ -8,6 +8,11 @@ import io.hilnat.host.latency.LatencyStore;
 import io.hilnat.host.latency.TableSurrogate;
 import io.hilnat.host.fleet.FleetEntry;
 import io.hilnat.host.agentclient.DeviceKind;
+import io.hilnat.host.space.ArchitectureFormat;
+import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.bench.DeployedAccuracy;
+import io.hilnat.host.data.CalibrationImages;
+import io.hilnat.host.export.Int8Calibration;
 import io.hilnat.host.agentclient.LocalAgent;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.ImageSet;
@@ -129,6 +134,19 @@ public final class SearchJob {
         }
 
         Supernet net = phase(metrics, "warm-up").recordCallable(() -> supernet(store, options, space, data, manager));
+        FinalStage.Deployment deployment = new FinalStage.Deployment(data.classNames(), train.mean(), train.std(),
+            options.data(), options.precision(), arch -> new Int8Calibration(CalibrationImages.draw(train,
+                Int8Calibration.MIN_IMAGES, arch.resolution(), options.seed(), manager), train.mean(), train.std(), 0,
+                100), (model, arch) -> {
+              // the int8 accuracy is measured in the runtime that runs it: a local agent, started when none is
+              if (localAgents.isEmpty()) {
+                localAgents.add(LocalAgent.start(run.resolve("agent-cache")));
+              }
+              try (AgentClient client = new AgentClient(localAgents.get(0).target())) {
+                return DeployedAccuracy.topOne(client, client.ensureUploaded(model, "int8"), test, arch.resolution(),
+                    true, "", manager);
+              }
+            });
         int[] round = {store.lastAdaptation().map(Map.Entry::getKey).orElse(-1)};
         SubnetEvaluator subnets = new SubnetEvaluator(train, options.calibrationImages(), 200, manager);
         List<Evaluator> evaluators = new ArrayList<>();
@@ -155,7 +173,8 @@ public final class SearchJob {
           if (objectives.stream().anyMatch(o -> device.equals(o.device()))) {
             boolean energy = objectives.stream().anyMatch(o -> o.kind() == Objective.Kind.ENERGY
                 && device.equals(o.device()));
-            evaluators.add(new TimedEvaluator(new DeviceEvaluator(fleet, device, space, net::extract, request, energy),
+            evaluators.add(new TimedEvaluator(new DeviceEvaluator(fleet, device, space,
+                arch -> deployment.model(net, arch, ArchitectureFormat.key(space, arch)), request, energy),
                 metrics, "device"));
           }
         }
@@ -185,7 +204,7 @@ public final class SearchJob {
           try (LatencyStore tables = LatencyStore.open(Path.of(options.latencyTables()))) {
             for (Objective o : objectives) {
               Map<String, LatencyStore.Entry> table = tables.blocks(o.device() == null ? ""
-                  : DeviceKind.withDelegate(o.device(), options.delegate()));
+                  : DeviceKind.tableKey(o.device(), options.delegate(), options.precision()));
               if (o.kind() == Objective.Kind.LATENCY && !table.isEmpty()) {
                 log.printf("latency table for %s: %d entries join the surrogates%n", o.device(), table.size());
                 search.withSurrogate(o.name(), () -> new TableSurrogate(space, trainSet.channels(), trainSet.classes(),
@@ -195,8 +214,6 @@ public final class SearchJob {
           }
         }
         timed(metrics, "iterations", search::run);
-        FinalStage.Deployment deployment = new FinalStage.Deployment(data.classNames(), data.train().mean(),
-            data.train().std(), options.data());
         timed(metrics, "final test", () -> FinalStage.run(store, space, net, arch -> options.ssl()
             ? knn.accuracy(net, arch, data.labelled(), test) : subnets.accuracy(net, arch, test), objectives, options,
             run, deployment, log));

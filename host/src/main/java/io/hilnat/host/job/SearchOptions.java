@@ -30,7 +30,7 @@ public record SearchOptions(String space, String data, String supernet, int warm
     Boolean augment, Integer randomSubnets, List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, Double adaptLr, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
-    int ntkImages, int regionInputs, long seed, String delegate) {
+    int ntkImages, int regionInputs, long seed, String delegate, String precision) {
 
   /** TE-NAS's proxies as a search computes them unless told otherwise (runs stored before these options: 0). */
   public static final int NTK_IMAGES = 16;
@@ -48,5 +48,10 @@ public record SearchOptions(String space, String data, String supernet, int warm
     regionInputs = regionInputs == 0 ? REGION_INPUTS : regionInputs;
     // null: each device's own default (its profile's delegate), as runs stored before this option measured
     delegate = delegate == null || delegate.isEmpty() ? null : delegate;
+    // runs stored before this option measured and exported fp32
+    precision = precision == null ? "fp32" : precision;
+    if (!precision.equals("fp32") && !precision.equals("int8")) {
+      throw new IllegalArgumentException("--precision must be fp32 or int8, got '" + precision + "'");
+    }
   }
 }

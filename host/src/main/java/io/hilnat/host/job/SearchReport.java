@@ -71,7 +71,7 @@ public final class SearchReport {
     List<String> front = Archives.front(archive, objectives);
     StringBuilder csv = new StringBuilder("arch_key");
     objectives.forEach(o -> csv.append(',').append(o.name()));
-    csv.append(",test_top1_percent,model,arch_json\n");
+    csv.append(",test_top1_percent,test_top1_int8_percent,model,arch_json\n");
     ArrayNode json = JSON.createArrayNode();
     for (String k : front) {
       Map<String, Double> v = archive.get(k);
@@ -84,18 +84,24 @@ public final class SearchReport {
       Double testError = v.get(FinalStage.TEST_ERROR);
       Path model = run.resolve("models").resolve("subnet-" + k.replace(',', '-') + ".tflite");
       String modelName = Files.exists(model) ? run.relativize(model).toString() : "";
+      Double int8Error = v.get(FinalStage.INT8_TEST_ERROR);
       csv.append(testError == null ? "," : String.format(Locale.ROOT, ",%.2f", 100 * (1 - testError)))
+          .append(int8Error == null ? "," : String.format(Locale.ROOT, ",%.2f", 100 * (1 - int8Error)))
           .append(',').append(modelName).append(",\"")
           .append(ArchitectureFormat.toJson(ArchitectureFormat.parse(space, k)).replace("\"", "\"\"")).append("\"\n");
       if (testError != null) {
         node.put("test_top1_percent", 100 * (1 - testError));
+      }
+      if (int8Error != null) {
+        node.put("test_top1_int8_percent", 100 * (1 - int8Error));
       }
       node.put("model", modelName).set("arch", JSON.readTree(ArchitectureFormat.toJson(ArchitectureFormat.parse(space, k))));
     }
     Files.writeString(run.resolve("pareto.csv"), csv);
     JSON.writerWithDefaultPrettyPrinter().writeValue(run.resolve("pareto.json").toFile(), json);
 
-    List<String> finalMeasures = List.of(FinalStage.TEST_ERROR, FinalStage.FINE_TUNED_TEST_ERROR);
+    List<String> finalMeasures = List.of(FinalStage.TEST_ERROR, FinalStage.FINE_TUNED_TEST_ERROR,
+        FinalStage.INT8_TEST_ERROR);
     int iterations = (int) rows.stream().filter(r -> !finalMeasures.contains(r.measurement().objective()))
         .mapToInt(RunStore.Row::iteration).max().orElse(0);
     List<double[]> initial = Archives.vectors(store.archive(0), objectives);

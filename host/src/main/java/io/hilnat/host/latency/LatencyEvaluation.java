@@ -41,7 +41,9 @@ public final class LatencyEvaluation {
   private LatencyEvaluation() {}
 
   public static List<Score> run(SearchSpace space, LatencyStore store, String device, AgentClient agent, int inputChannels,
-      int classes, int fit, int test, long seed, BenchmarkRequest template, int passes, Path out) throws Exception {
+      int classes, int fit, int test, long seed, BenchmarkRequest template,
+      java.util.function.Function<io.hilnat.host.net.NetworkDescription, byte[]> exporter, int passes, Path out)
+      throws Exception {
     SubnetBuilder builder = new SubnetBuilder(space);
     Map<String, Block> blocks = TableBuilder.blocks(space, inputChannels, classes);
     Map<String, LatencyStore.Entry> table = store.blocks(device);
@@ -54,7 +56,8 @@ public final class LatencyEvaluation {
     List<Architecture> testArchs = space.distinctSamples(test, new Random(seed + 7919), List.of());
     List<Architecture> all = new ArrayList<>(fitArchs);
     all.addAll(testArchs);
-    double[] measured = measure(space, builder, store, device, agent, all, inputChannels, classes, template, passes);
+    double[] measured = measure(space, builder, store, device, agent, all, inputChannels, classes, template, exporter,
+        passes);
     double[] fitMeasured = java.util.Arrays.copyOfRange(measured, 0, fitArchs.size());
     double[] testMeasured = java.util.Arrays.copyOfRange(measured, fitArchs.size(), measured.length);
     List<List<Block>> fitBlocks = fitArchs.stream().map(a -> builder.blocks(a, inputChannels, classes)).toList();
@@ -119,7 +122,8 @@ public final class LatencyEvaluation {
   /** Measures the subnets the store lacks, then {@code passes − 1} more passes keeping each one's fastest p50. */
   private static double[] measure(SearchSpace space, SubnetBuilder builder, LatencyStore store, String device,
       AgentClient agent, List<Architecture> archs, int inputChannels, int classes, BenchmarkRequest template,
-      int passes) throws Exception {
+      java.util.function.Function<io.hilnat.host.net.NetworkDescription, byte[]> exporter, int passes)
+      throws Exception {
     // the space's name keeps two spaces' gene strings apart
     List<String> keys = archs.stream().map(a -> space.name() + "/" + ArchitectureFormat.key(space, a)).toList();
     Map<String, LatencyStore.Entry> have = store.subnets(device);
@@ -138,7 +142,7 @@ public final class LatencyEvaluation {
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
       for (int i : work) {
         store.putSubnet(device, agent.target(), TableBuilder.measure(agent, builder.build(archs.get(i), inputChannels,
-            classes, i), keys.get(i), template));
+            classes, i), keys.get(i), template, exporter));
         bar.step();
       }
     }

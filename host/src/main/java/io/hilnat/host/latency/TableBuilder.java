@@ -4,7 +4,6 @@ import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.agent.v1.BenchmarkResult;
 import io.hilnat.agent.v1.LatencyStats;
 import io.hilnat.host.agentclient.AgentClient;
-import io.hilnat.host.export.TfliteExporter;
 import io.hilnat.host.net.NetworkDescription;
 import io.hilnat.host.net.RandomNetworks;
 import io.hilnat.host.space.Block;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -60,7 +60,7 @@ public final class TableBuilder {
    * many blocks were missing.
    */
   public static int build(Map<String, Block> blocks, LatencyStore store, String device, AgentClient agent,
-      BenchmarkRequest template, int passes) throws Exception {
+      BenchmarkRequest template, Function<NetworkDescription, byte[]> exporter, int passes) throws Exception {
     Map<String, LatencyStore.Entry> have = store.blocks(device);
     List<Block> missing = new ArrayList<>();
     blocks.forEach((k, b) -> {
@@ -75,17 +75,17 @@ public final class TableBuilder {
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("table " + device).setInitialMax(work.size())
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
       for (Block b : work) {
-        store.putBlock(device, agent.target(), measure(agent, network(b), b.key(), template));
+        store.putBlock(device, agent.target(), measure(agent, network(b), b.key(), template, exporter));
         bar.step();
       }
     }
     return missing.size();
   }
 
-  /** Exports, uploads and benchmarks one network; the entry carries {@code key}. */
+  /** Exports ({@code exporter}: fp32 or int8), uploads and benchmarks one network; the entry carries {@code key}. */
   public static LatencyStore.Entry measure(AgentClient agent, NetworkDescription net, String key,
-      BenchmarkRequest template) {
-    String sha = agent.ensureUploaded(new TfliteExporter().export(net), "latency-" + Integer.toHexString(key.hashCode()));
+      BenchmarkRequest template, Function<NetworkDescription, byte[]> exporter) {
+    String sha = agent.ensureUploaded(exporter.apply(net), "latency-" + Integer.toHexString(key.hashCode()));
     BenchmarkResult r = agent.benchmark(template.toBuilder().setSha256(sha).build());
     LatencyStats s = r.getStats();
     return new LatencyStore.Entry(key, r.getLatenciesMsCount(), s.getP50Ms(), s.getP90Ms(), s.getMeanMs(), s.getStdMs());

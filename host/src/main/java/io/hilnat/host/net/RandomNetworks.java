@@ -121,12 +121,6 @@ public final class RandomNetworks {
 
   /** NCHW (one image) to NHWC, the layout of exported models' input. */
   public static float[] toNhwc(float[] chw, int channels, int size) {
-    float[] hwc = new float[chw.length];
-    for (int c = 0; c < channels; c++) {
-      for (int i = 0; i < size * size; i++) {
-        hwc[i * channels + c] = chw[c * size * size + i];
-      }
-    }
-    return hwc;
+    return NetworkDescription.nhwc(chw, channels, size);
   }
 }

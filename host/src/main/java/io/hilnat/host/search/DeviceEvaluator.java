@@ -5,8 +5,6 @@ import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.agent.v1.BenchmarkResult;
 import io.hilnat.host.fleet.Fleet;
 import io.hilnat.host.fleet.FleetResult;
-import io.hilnat.host.export.TfliteExporter;
-import io.hilnat.host.net.NetworkDescription;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
@@ -25,22 +23,22 @@ public final class DeviceEvaluator implements Evaluator {
   private final Fleet fleet;
   private final String device;
   private final SearchSpace space;
-  private final Function<Architecture, NetworkDescription> networks;
+  private final Function<Architecture, byte[]> models;
   private final BenchmarkRequest template;
   private final boolean energy;
 
   /**
    * @param device a device kind of the fleet (its agents' hardware profile)
-   * @param networks the subnet as a network (the supernet's extraction, so the file measured is the file shipped)
+   * @param models the subnet as the .tflite file that would be shipped (its precision, its weights)
    * @param template benchmark settings; its sha256 is filled in per subnet
    * @param energy whether {@code energy@device} is an objective (then a device without a meter is an error)
    */
   public DeviceEvaluator(Fleet fleet, String device, SearchSpace space,
-      Function<Architecture, NetworkDescription> networks, BenchmarkRequest template, boolean energy) {
+      Function<Architecture, byte[]> models, BenchmarkRequest template, boolean energy) {
     this.fleet = fleet;
     this.device = device;
     this.space = space;
-    this.networks = networks;
+    this.models = models;
     this.template = template;
     this.energy = energy;
   }
@@ -52,7 +50,7 @@ public final class DeviceEvaluator implements Evaluator {
 
   @Override
   public List<Measurement> evaluate(Architecture arch) throws Exception {
-    byte[] model = new TfliteExporter().export(networks.apply(arch));
+    byte[] model = models.apply(arch);
     FleetResult measured = fleet.submit(device, model, ArchitectureFormat.key(space, arch), template).get();
     BenchmarkResult result = measured.result();
     String source = "device:" + result.getDeviceId() + "@" + measured.agentTarget();

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LatencyTableTest {
 
+  private static final java.util.function.Function<io.hilnat.host.net.NetworkDescription, byte[]> FP32 =
+      new io.hilnat.host.export.TfliteExporter()::export;
+
   @TempDir Path dir;
 
   private static SearchSpace micro() {
@@ -92,15 +95,21 @@ class LatencyTableTest {
     try (LocalAgent agent = LocalAgent.start(dir.resolve("cache")); AgentClient client = new AgentClient(agent.target());
         LatencyStore store = LatencyStore.open(db)) {
       String device = client.describe().getDeviceId();
-      assertEquals(blocks.size(), TableBuilder.build(blocks, store, device, client, request, 1));
+      assertEquals(blocks.size(), TableBuilder.build(blocks, store, device, client, request, FP32, 1));
       Map<String, LatencyStore.Entry> first = store.blocks(device);
-      assertEquals(0, TableBuilder.build(blocks, store, device, client, request, 2), "nothing was missing");
+      assertEquals(0, TableBuilder.build(blocks, store, device, client, request, FP32, 2), "nothing was missing");
       store.blocks(device).forEach((k, e) -> assertTrue(e.p50() <= first.get(k).p50(), "a pass keeps the faster"));
       Map<String, LatencyStore.Entry> table = store.blocks(device);
       assertEquals(blocks.keySet(), table.keySet());
       table.values().forEach(e -> assertTrue(e.p50() > 0 && e.p90() >= e.p50() && e.count() >= 10, e.toString()));
+      // every block exported full-integer runs too, and its entries are kept apart
+      String int8 = io.hilnat.host.agentclient.DeviceKind.tableKey(device, "", "int8");
+      assertEquals(blocks.size(), TableBuilder.build(blocks, store, int8, client, request,
+          net -> new io.hilnat.host.export.TfliteExporter().exportForLatency(net, true), 1));
+      assertEquals(blocks.keySet(), store.blocks(int8).keySet());
+      assertEquals(blocks.keySet(), store.blocks(device).keySet(), "the fp32 table is untouched");
       List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(micro, store, device, client, 1, 10, 4, 4, 3, request,
-          1, dir.resolve("eval"));
+          FP32, 1, dir.resolve("eval"));
       assertEquals(List.of("table-sum", "table-sum+correction", "block-forest", "block-forest+correction"),
           scores.stream().map(LatencyEvaluation.Score::predictor).toList());
       scores.forEach(s -> assertTrue(s.rmseMs() >= 0 && s.within10() >= 0 && s.within10() <= 1, s.toString()));
