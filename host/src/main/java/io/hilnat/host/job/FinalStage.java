@@ -92,20 +92,21 @@ final class FinalStage {
       }
       double testError = store.archive(stage).get(key).get(TEST_ERROR);
       String int8 = "";
+      var subnet = net.extract(arch);
+      Int8Calibration calibration = deployment.int8() ? deployment.calibration().apply(arch) : null;
+      if (deployment.int8()) {
+        // every front subnet's int8 accuracy, exported or not: what quantisation costs is part of the trade-off
+        if (!store.hasAll(stage, key, List.of(INT8_TEST_ERROR))) {
+          byte[] model = DeployableModel.bytes(subnet, deployment.card(key, subnet.inputChannels(), Map.of()),
+              calibration);
+          double accuracy = deployment.int8Accuracy().topOne(model, arch);
+          store.record(stage, key, List.of(new Measurement(INT8_TEST_ERROR, 1 - accuracy, "agent:int8", "")));
+        }
+        int8 = String.format(Locale.ROOT, ", int8 %.2f %%",
+            100 * (1 - store.archive(stage).get(key).get(INT8_TEST_ERROR)));
+      }
       if (exported.contains(key)) {
         Path file = run.resolve("models").resolve("subnet-" + key.replace(',', '-') + ".tflite");
-        var subnet = net.extract(arch);
-        Int8Calibration calibration = deployment.int8() ? deployment.calibration().apply(arch) : null;
-        if (deployment.int8()) {
-          if (!store.hasAll(stage, key, List.of(INT8_TEST_ERROR))) {
-            byte[] model = DeployableModel.bytes(subnet, deployment.card(key, subnet.inputChannels(), Map.of()),
-                calibration);
-            double accuracy = deployment.int8Accuracy().topOne(model, arch);
-            store.record(stage, key, List.of(new Measurement(INT8_TEST_ERROR, 1 - accuracy, "agent:int8", "")));
-          }
-          int8 = String.format(Locale.ROOT, ", int8 %.2f %%",
-              100 * (1 - store.archive(stage).get(key).get(INT8_TEST_ERROR)));
-        }
         DeployableModel.write(file, subnet, deployment.card(key, subnet.inputChannels(), stored(store, stage, key)),
             calibration);
       }
