@@ -1,8 +1,7 @@
 package io.hilnat.host.cli;
 
 import io.hilnat.host.agentclient.AgentClient;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.hilnat.host.agentclient.AgentCredentials;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -30,17 +29,6 @@ public final class AgentOptions {
   }
 
   public AgentClient connect(String target) {
-    return new AgentClient(target, tlsCert, token());
-  }
-
-  private String token() {
-    if (tokenFile == null) {
-      return null;
-    }
-    try {
-      return Files.readString(tokenFile).strip();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read --token-file " + tokenFile + ": " + e.getMessage());
-    }
+    return new AgentCredentials(tokenFile, tlsCert).connect(target);
   }
 }

@@ -69,6 +69,13 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--agent", description = "device agent 'HOST:PORT [KIND]'; repeatable (default: start one on 127.0.0.1)")
   List<String> agents = List.of();
 
+  @Option(names = "--token-file", description = "file holding the agents' bearer token (a board's install.sh "
+      + "writes one); the search keeps only this path")
+  Path tokenFile;
+
+  @Option(names = "--tls-cert", description = "PEM certificate to trust: talk TLS to the agents")
+  Path tlsCert;
+
   @Option(names = "--fleet", description = "file listing agents, one 'HOST:PORT [KIND]' per line (or YAML agents:)")
   Path fleetFile;
 
@@ -194,7 +201,8 @@ public final class SearchCommand implements Callable<Integer> {
     }
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, adaptLr, validationImages,
-        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed, delegateOption.name, precision);
+        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed, delegateOption.name, precision,
+        tokenFile == null ? null : tokenFile.toString(), tlsCert == null ? null : tlsCert.toString());
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

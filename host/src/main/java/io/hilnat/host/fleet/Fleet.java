@@ -5,6 +5,7 @@ import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.agent.v1.BenchmarkResult;
 import io.hilnat.agent.v1.DeviceDescription;
 import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.agentclient.AgentCredentials;
 import io.hilnat.host.agentclient.DeviceKind;
 import io.hilnat.host.agentclient.AgentException;
 import java.time.Duration;
@@ -75,10 +76,10 @@ public final class Fleet implements AutoCloseable {
   });
   private boolean closed;
 
-  private Fleet(List<FleetEntry> entries, Settings settings) {
+  private Fleet(List<FleetEntry> entries, Settings settings, AgentCredentials credentials) {
     this.settings = settings;
     for (FleetEntry entry : entries) {
-      agents.add(new Agent(entry));
+      agents.add(new Agent(entry, credentials));
     }
   }
 
@@ -87,10 +88,15 @@ public final class Fleet implements AutoCloseable {
    * logged and kept as down; it fails only when none answers.
    */
   public static Fleet start(List<FleetEntry> entries, Settings settings) {
+    return start(entries, settings, AgentCredentials.NONE);
+  }
+
+  /** {@link #start(List, Settings)} with agents that ask for a token or speak TLS. */
+  public static Fleet start(List<FleetEntry> entries, Settings settings, AgentCredentials credentials) {
     if (entries.isEmpty()) {
       throw new FleetException("the fleet has no agents: list them on the command line or in a fleet file");
     }
-    Fleet fleet = new Fleet(entries, settings);
+    Fleet fleet = new Fleet(entries, settings, credentials);
     ExecutorService describers = Executors.newCachedThreadPool(); // a hung agent must not delay the others
     try {
       List<CompletableFuture<Void>> checks = new ArrayList<>();
@@ -317,11 +323,11 @@ public final class Fleet implements AutoCloseable {
     String lastError;
     long downs; // times marked down, so a health answer that predates a failure is ignored
 
-    Agent(FleetEntry entry) {
+    Agent(FleetEntry entry, AgentCredentials credentials) {
       this.target = entry.target();
       this.declaredKind = entry.declaredKind();
       this.kind = entry.declaredKind();
-      this.client = new AgentClient(entry.target());
+      this.client = credentials.connect(entry.target());
       this.worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fleet-agent-" + entry.target());
         t.setDaemon(true);

@@ -10,6 +10,7 @@ import io.hilnat.host.fleet.FleetEntry;
 import io.hilnat.host.agentclient.DeviceKind;
 import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.agentclient.AgentClient;
+import io.hilnat.host.agentclient.AgentCredentials;
 import io.hilnat.host.bench.DeployedAccuracy;
 import io.hilnat.host.data.CalibrationImages;
 import io.hilnat.host.export.Int8Calibration;
@@ -115,7 +116,9 @@ public final class SearchJob {
         }
         List<String> devices = List.of();
         if (!entries.isEmpty()) {
-          fleet = Fleet.start(entries, Fleet.Settings.DEFAULT);
+          fleet = Fleet.start(entries, Fleet.Settings.DEFAULT, new AgentCredentials(
+              options.agentTokenFile() == null ? null : Path.of(options.agentTokenFile()),
+              options.agentTrustCert() == null ? null : Path.of(options.agentTrustCert())));
           devices = fleet.agents().stream().filter(Fleet.AgentStatus::up)
               .map(Fleet.AgentStatus::deviceKind).distinct().toList();
           log.printf("fleet: %s%n", fleet.agents().stream().map(a -> a.target() + " (" + a.deviceKind()

@@ -30,7 +30,8 @@ public record SearchOptions(String space, String data, String supernet, int warm
     Boolean augment, Integer randomSubnets, List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, Double adaptLr, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
-    int ntkImages, int regionInputs, long seed, String delegate, String precision) {
+    int ntkImages, int regionInputs, long seed, String delegate, String precision, String agentTokenFile,
+    String agentTrustCert) {
 
   /** TE-NAS's proxies as a search computes them unless told otherwise (runs stored before these options: 0). */
   public static final int NTK_IMAGES = 16;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hilnat.agent.v1.BenchmarkRequest;
+import io.hilnat.host.agentclient.AgentCredentials;
 import io.hilnat.host.agentclient.LocalAgent;
 import io.hilnat.host.export.TfliteExporter;
 import io.hilnat.host.net.RandomNetworks;
@@ -109,6 +110,24 @@ class FleetTest {
       CompletableFuture<FleetResult> unknown = fleet.submit("jetson-nano", model, "x", BenchmarkRequest.getDefaultInstance());
       Throwable u = assertThrows(ExecutionException.class, unknown::get).getCause();
       assertTrue(u.getMessage().contains("jetson-nano") && u.getMessage().contains(KIND), u.getMessage());
+    }
+  }
+
+  @Test
+  void anAgentThatAsksForATokenServesAFleetThatHasIt() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "board-secret\n");
+    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache"), "--token-file", token.toString())) {
+      List<FleetEntry> entries = List.of(new FleetEntry(agent.target(), null));
+      FleetException refused = assertThrows(FleetException.class, () -> Fleet.start(entries, Fleet.Settings.DEFAULT));
+      assertTrue(refused.getMessage().contains("missing token") && refused.getMessage().contains("--token-file"),
+          refused.getMessage());
+      try (Fleet fleet = Fleet.start(entries, Fleet.Settings.DEFAULT, new AgentCredentials(token, null))) {
+        byte[] model = new TfliteExporter().export(new RandomNetworks(2).mbconvNet("secured", 3, 16, 1, 10));
+        FleetResult r = fleet.submit(KIND, model, "secured", BenchmarkRequest.newBuilder().setRuns(3).build())
+            .get(60, TimeUnit.SECONDS);
+        assertEquals(3, r.result().getStats().getCount());
+      }
     }
   }
 

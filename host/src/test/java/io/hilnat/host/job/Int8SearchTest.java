@@ -26,7 +26,7 @@ class Int8SearchTest {
     Path run = dir.resolve("run");
     SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0,
         0, 16, true, 1, List.of("error", "latency"), List.of(), List.of(), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 5, 2, 0,
-        false, 1.0, null, 0, 0, 0, 1, null, "int8");
+        false, 1.0, null, 0, 0, 0, 1, null, "int8", null, null);
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
     assertTrue(log.toString().contains(", int8 "), log.toString());
