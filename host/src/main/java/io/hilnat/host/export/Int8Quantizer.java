@@ -72,11 +72,21 @@ final class Int8Quantizer {
     decomposeHardSwish(tensors, ops, opcodeIndex);
     float[][] ranges = new GraphCalibrator(tensors, ops).ranges(input, calibration, lowPercentile, highPercentile);
     Quantization[] q = new Quantization[tensors.size()];
+    // what PAD pads before a depthwise convolution gets zero point 0: TFLite pads int8 with the zero point, Arm NN
+    // (22) folds such a PAD into the convolution and pads with the raw value 0; with a zero point of 0 both pad
+    // with real 0, at the cost of one bit for those tensors
+    java.util.Set<Integer> padded = new java.util.HashSet<>();
+    for (int i = 0; i + 1 < ops.size(); i++) {
+      if (ops.get(i).opcode() == OP_PAD && ops.get(i + 1).opcode() == OP_DEPTHWISE_CONV_2D) {
+        padded.add(ops.get(i).inputs()[0]);
+      }
+    }
     q[input] = perTensor(inputScale, inputZeroPoint - 128);
     for (OpSpec op : ops) {
       int out = op.outputs()[0];
       int in = op.inputs()[0];
-      q[out] = op.opcode() == OP_PAD ? q[in] : fromRange(ranges[out]);
+      q[out] = op.opcode() == OP_PAD ? q[in]
+          : padded.contains(out) ? symmetric(ranges[out]) : fromRange(ranges[out]);
       switch (op.opcode()) {
         case OP_CONV_2D, OP_DEPTHWISE_CONV_2D -> {
           int axis = op.opcode() == OP_CONV_2D ? 0 : 3;
@@ -163,6 +173,12 @@ final class Int8Quantizer {
 
   private static Quantization perTensor(float scale, int zeroPoint) {
     return new Quantization(new float[] {scale}, new long[] {zeroPoint}, 0);
+  }
+
+  /** Symmetric int8 (zero point 0) covering [min, max]. */
+  private static Quantization symmetric(float[] range) {
+    double scale = Math.max(-range[0], range[1]) / 127.0;
+    return perTensor((float) (scale > 0 ? scale : 1 / 127.0), 0);
   }
 
   /** Asymmetric int8 covering [min, max] (which holds 0). */

@@ -142,14 +142,9 @@ class CliTest {
     assertEquals(0, bench.code(), "the fine-tuned model runs in the TFLite runtime: " + bench.err());
 
     // alone in Arm NN, a runtime that shares no code with TFLite, on the raw test images an app would have
-    Process armnn = new ProcessBuilder("/usr/bin/python3", "../scripts/armnn-accuracy.py", model.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String armnnOut = new String(armnn.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertEquals(0, armnn.waitFor(), "Arm NN ran the exported model: " + armnnOut);
-    JsonNode armnnResult = new ObjectMapper().readTree(armnnOut.lines().reduce((a, b) -> b).orElseThrow());
+    JsonNode armnnResult = armnn(model);
     System.out.printf(java.util.Locale.ROOT, "fine-tuned subnet: hilnat reported %.2f %%, Arm NN on raw images %.2f %%%n",
         after, 100 * armnnResult.get("top1").asDouble());
-    assertEquals(10000, armnnResult.get("images").asInt());
     assertEquals("Ankle boot", armnnResult.at("/labels/9").asText(), "the labels come from the model's metadata");
     assertEquals(after, 100 * armnnResult.get("top1").asDouble(), 0.5,
         "raw images in Arm NN give the accuracy hilnat reported: " + armnnResult);
@@ -175,10 +170,27 @@ class CliTest {
     System.out.printf(java.util.Locale.ROOT, "largest subnet through the agent: fp32 %.2f %%, int8 %.2f %%%n",
         100 * top1[0], 100 * top1[1]);
     assertTrue(top1[0] - top1[1] <= 0.01, "int8 loses at most a point: " + top1[0] + " -> " + top1[1]);
+    JsonNode int8InArmnn = armnn(out.resolve("largest-int8.tflite"));
+    System.out.printf(java.util.Locale.ROOT, "int8 model alone in Arm NN on raw images: %.2f %% (%s input)%n",
+        100 * int8InArmnn.get("top1").asDouble(), int8InArmnn.get("input_dtype").asText());
+    assertEquals("uint8", int8InArmnn.get("input_dtype").asText());
+    assertEquals(100 * top1[1], 100 * int8InArmnn.get("top1").asDouble(), 0.5,
+        "the int8 model in Arm NN gives what it gave in TFLite: " + int8InArmnn);
 
     Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--labels in (0, 100%]"), bad.err());
+  }
+
+  /** {@code scripts/armnn-accuracy.py} on the model: Fashion-MNIST's 10,000 raw test images in Arm NN. */
+  private static JsonNode armnn(Path model) throws Exception {
+    Process armnn = new ProcessBuilder("/usr/bin/python3", "../scripts/armnn-accuracy.py", model.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(armnn.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, armnn.waitFor(), "Arm NN ran " + model + ": " + out);
+    JsonNode result = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+    assertEquals(10000, result.get("images").asInt());
+    return result;
   }
 
   @Test
