@@ -37,12 +37,20 @@ public final class DeployableModel {
   public static byte[] write(Path file, NetworkDescription net, ModelCard card, Int8Calibration calibration)
       throws IOException {
     byte[] packed = bytes(net, card, calibration);
+    save(file, packed, net, card);
+    return packed;
+  }
+
+  /**
+   * Writes a model made by {@link #bytes} and its sidecar, so a model measured before it is written is not made
+   * twice: {@code card} may now hold what was measured, which only the sidecar carries.
+   */
+  public static void save(Path file, byte[] model, NetworkDescription net, ModelCard card) throws IOException {
     if (file.toAbsolutePath().getParent() != null) {
       Files.createDirectories(file.toAbsolutePath().getParent());
     }
-    Files.write(file, packed);
+    Files.write(file, model);
     Files.writeString(sidecar(file), sidecarJson(card, net));
-    return packed;
   }
 
   /** The model {@link #write} writes, without its sidecar: what a search measures is what it ships. */
@@ -52,7 +60,7 @@ public final class DeployableModel {
       throw new IllegalArgumentException(card.labels().size() + " labels for a classifier with " + classes
           + " outputs: give one label per class");
     }
-    boolean int8 = card.precision().equals("int8");
+    boolean int8 = Precision.isInt8(card.precision());
     if (int8 != (calibration != null)) {
       throw new IllegalArgumentException("a " + card.precision() + " model " + (int8 ? "needs" : "takes no")
           + " int8 calibration");
@@ -90,7 +98,7 @@ public final class DeployableModel {
     ObjectNode root = mapper.createObjectNode().put("name", card.name()).put("description", card.description())
         .put("precision", card.precision());
     ObjectNode input = root.putObject("input");
-    boolean int8 = card.precision().equals("int8");
+    boolean int8 = Precision.isInt8(card.precision());
     input.put("layout", "NHWC").put("dtype", int8 ? "uint8" : "float32").put("height", net.inputSize())
         .put("width", net.inputSize()).put("channels", net.inputChannels())
         .put("pixel_mapping", int8 ? "value = pixel (0-255 as they are)" : "value = pixel / 255 (0-255 pixels to [0, 1])")

@@ -3,6 +3,7 @@ package io.hilnat.host.job;
 import io.hilnat.host.export.DeployableModel;
 import io.hilnat.host.export.Int8Calibration;
 import io.hilnat.host.export.ModelCard;
+import io.hilnat.host.export.Precision;
 import io.hilnat.host.net.NetworkDescription;
 import io.hilnat.host.search.Measurement;
 import io.hilnat.host.search.Objective;
@@ -51,7 +52,7 @@ final class FinalStage {
       java.util.function.Function<Architecture, Int8Calibration> calibration, Int8Accuracy int8Accuracy) {
 
     boolean int8() {
-      return precision.equals("int8");
+      return Precision.isInt8(precision);
     }
 
     /** The card of subnet {@code key}: everything the run stored for it, by name, as its measurements. */
@@ -65,9 +66,11 @@ final class FinalStage {
       return card.withPrecision(precision);
     }
 
-    /** The model file of {@code arch} as shipped, for measuring and exporting alike. */
-    byte[] model(Supernet net, Architecture arch, String key) {
-      NetworkDescription subnet = net.extract(arch);
+    /**
+     * The model file of {@code subnet} (architecture {@code arch}) as shipped, for measuring and exporting alike:
+     * what the run measured goes to the sidecar only, so the file does not depend on it.
+     */
+    byte[] model(NetworkDescription subnet, Architecture arch, String key) {
       return DeployableModel.bytes(subnet, card(key, subnet.inputChannels(), Map.of()),
           int8() ? calibration.apply(arch) : null);
     }
@@ -91,25 +94,23 @@ final class FinalStage {
         store.record(stage, key, List.of(new Measurement(TEST_ERROR, 1 - accuracy, "supernet@final", "")));
       }
       double testError = store.archive(stage).get(key).get(TEST_ERROR);
-      String int8 = "";
-      var subnet = net.extract(arch);
-      Int8Calibration calibration = deployment.int8() ? deployment.calibration().apply(arch) : null;
-      if (deployment.int8()) {
-        // every front subnet's int8 accuracy, exported or not: what quantisation costs is part of the trade-off
-        if (!store.hasAll(stage, key, List.of(INT8_TEST_ERROR))) {
-          byte[] model = DeployableModel.bytes(subnet, deployment.card(key, subnet.inputChannels(), Map.of()),
-              calibration);
+      // every front subnet's int8 accuracy, exported or not: what quantisation costs is part of the trade-off
+      boolean int8Accuracy = deployment.int8() && !store.hasAll(stage, key, List.of(INT8_TEST_ERROR));
+      if (int8Accuracy || exported.contains(key)) {
+        NetworkDescription subnet = net.extract(arch);
+        byte[] model = deployment.model(subnet, arch, key);
+        if (int8Accuracy) {
           double accuracy = deployment.int8Accuracy().topOne(model, arch);
           store.record(stage, key, List.of(new Measurement(INT8_TEST_ERROR, 1 - accuracy, "agent:int8", "")));
         }
-        int8 = String.format(Locale.ROOT, ", int8 %.2f %%",
-            100 * (1 - store.archive(stage).get(key).get(INT8_TEST_ERROR)));
+        if (exported.contains(key)) {
+          Path file = run.resolve("models").resolve("subnet-" + key.replace(',', '-') + ".tflite");
+          DeployableModel.save(file, model, subnet, deployment.card(key, subnet.inputChannels(),
+              stored(store, stage, key)));
+        }
       }
-      if (exported.contains(key)) {
-        Path file = run.resolve("models").resolve("subnet-" + key.replace(',', '-') + ".tflite");
-        DeployableModel.write(file, subnet, deployment.card(key, subnet.inputChannels(), stored(store, stage, key)),
-            calibration);
-      }
+      String int8 = deployment.int8() ? String.format(Locale.ROOT, ", int8 %.2f %%",
+          100 * (1 - store.archive(stage).get(key).get(INT8_TEST_ERROR))) : "";
       log.printf(Locale.ROOT, "  %s: test top-1 %.2f %%%s%s%n", key, 100 * (1 - testError), int8,
           exported.contains(key) ? " (exported)" : "");
       log.flush();

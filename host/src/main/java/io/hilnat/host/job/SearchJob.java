@@ -177,7 +177,7 @@ public final class SearchJob {
             boolean energy = objectives.stream().anyMatch(o -> o.kind() == Objective.Kind.ENERGY
                 && device.equals(o.device()));
             evaluators.add(new TimedEvaluator(new DeviceEvaluator(fleet, device, space,
-                arch -> deployment.model(net, arch, ArchitectureFormat.key(space, arch)), request, energy),
+                arch -> deployment.model(net.extract(arch), arch, ArchitectureFormat.key(space, arch)), request, energy),
                 metrics, "device"));
           }
         }
