@@ -1,4 +1,4 @@
 package io.hilnat.agent.runtime;
 
-/** What a delegate took over: {@code nodesDelegated} of the model's {@code nodes} operators. */
-public record Delegation(String delegate, int nodes, int nodesDelegated) {}
+/** What a model's delegate took over: {@code nodesDelegated} of its {@code nodes} operators (0 for none). */
+public record Delegation(int nodes, int nodesDelegated) {}

@@ -148,7 +148,7 @@ public final class TfliteRuntime implements ModelRuntime {
         close();
         throw new ModelLoadException(problem);
       }
-      delegation = countDelegated(options.delegate());
+      delegation = countDelegated();
     }
 
     private List<TensorSpec> specs(org.bytedeco.javacpp.IntPointer indices, int count) {
@@ -168,7 +168,7 @@ public final class TfliteRuntime implements ModelRuntime {
     }
 
     /** A delegate's kernel node carries the list of nodes it replaced; the others run as builtin kernels. */
-    private Delegation countDelegated(String delegate) {
+    private Delegation countDelegated() {
       int kernels = 0;
       int replaced = 0;
       long nodes = interpreter.nodes_size();
@@ -179,7 +179,7 @@ public final class TfliteRuntime implements ModelRuntime {
           replaced += new TfLiteDelegateParams(pair.first().builtin_data()).nodes_to_replace().size();
         }
       }
-      return new Delegation(delegate, (int) nodes - kernels, replaced);
+      return new Delegation((int) nodes - kernels, replaced);
     }
 
     @Override

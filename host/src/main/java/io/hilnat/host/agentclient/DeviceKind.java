@@ -1,6 +1,7 @@
 package io.hilnat.host.agentclient;
 
 import io.hilnat.agent.v1.DeviceDescription;
+import io.hilnat.host.export.Precision;
 
 /**
  * The name under which a device's measurements are kept: its profile id, e.g. {@code raspberry-pi-5}. An agent
@@ -21,6 +22,6 @@ public final class DeviceKind {
    */
   public static String tableKey(String kind, String delegate, String precision) {
     String key = delegate == null || delegate.isEmpty() ? kind : kind + "/" + delegate;
-    return precision == null || precision.equals("fp32") ? key : key + "/" + precision;
+    return Precision.of(precision).equals(Precision.FP32) ? key : key + "/" + precision;
   }
 }

@@ -81,14 +81,14 @@ public final class AgentOverheadBench {
           progress.printf("%s repeat %d: agent p50 %.4f ms, reference p50 %.4f ms%n", m.getKey(), r + 1,
               agentP50[r], localP50[r]);
         }
-        double agentMedian = median(agentP50);
-        double localMedian = median(localP50);
+        double agentMedian = Spread.median(agentP50);
+        double localMedian = Spread.median(localP50);
         ObjectNode node = results.addObject();
         node.put("model", m.getKey()).put("bytes", model.length);
         node.put("agent_p50_ms_median", agentMedian).put("reference_p50_ms_median", localMedian);
         node.put("ratio_agent_over_reference", agentMedian / localMedian);
-        node.put("p50_spread_over_repeats_pct", 100 * (max(agentP50) - min(agentP50)) / agentMedian);
-        node.put("reference_p50_spread_pct", 100 * (max(localP50) - min(localP50)) / localMedian);
+        node.put("p50_spread_over_repeats_pct", 100 * (Spread.max(agentP50) - Spread.min(agentP50)) / agentMedian);
+        node.put("reference_p50_spread_pct", 100 * (Spread.max(localP50) - Spread.min(localP50)) / localMedian);
         node.put("upload_ms", uploadMs).put("init_ms", initMs).put("call_overhead_ms", wallOverheadMs);
         ArrayNode a = node.putArray("agent_p50_ms");
         Arrays.stream(agentP50).forEach(a::add);
@@ -104,23 +104,8 @@ public final class AgentOverheadBench {
     }
     ObjectNode summary = report.putObject("summary");
     summary.put("figure", "agent p50 / reference p50").put("unit", "ratio");
-    summary.put("worst_ratio", max(ratios)).put("goal_ratio", 1.02);
-    summary.put("worst_p50_spread_pct", max(spreads)).put("goal_spread_pct", 3.0);
+    summary.put("worst_ratio", Spread.max(ratios)).put("goal_ratio", 1.02);
+    summary.put("worst_p50_spread_pct", Spread.max(spreads)).put("goal_spread_pct", 3.0);
     return report;
   }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
-
-  private static double max(double[] v) {
-    return Arrays.stream(v).max().orElse(Double.NaN);
-  }
-
-  private static double min(double[] v) {
-    return Arrays.stream(v).min().orElse(Double.NaN);
-  }
-
 }

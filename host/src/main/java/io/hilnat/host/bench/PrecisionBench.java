@@ -3,7 +3,6 @@ package io.hilnat.host.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.agent.v1.BenchmarkResult;
 import io.hilnat.agent.v1.DeviceDescription;
 import io.hilnat.host.agentclient.AgentClient;
@@ -24,18 +23,14 @@ import java.util.List;
  */
 public final class PrecisionBench {
 
-  private static final int WARMUP = 20;
-  private static final int RUNS = 100;
-  private static final double MIN_SECONDS = 1.0;
-
   private PrecisionBench() {}
 
   public static ObjectNode run(Path workDir, int threads, String delegate, PrintStream progress) throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode report = mapper.createObjectNode().put("benchmark", "precision");
     report.put("reference", "the same subnet exported as fp32, same agent, delegate and threads, same run");
-    report.putObject("configuration").put("threads", threads).put("delegate", delegate).put("warmup_runs", WARMUP)
-        .put("runs", RUNS).put("min_seconds", MIN_SECONDS)
+    report.putObject("configuration").put("threads", threads).put("delegate", delegate).put("warmup_runs", RuntimeBench.WARMUP)
+        .put("runs", RuntimeBench.RUNS).put("min_seconds", RuntimeBench.MIN_SECONDS)
         .put("calibration", Int8Calibration.MIN_IMAGES + " random images, min/max ranges");
     Machine.describe(report.putObject("machine"));
     ArrayNode rows = report.putArray("models");
@@ -49,8 +44,8 @@ public final class PrecisionBench {
         NetworkDescription net = new SubnetBuilder(s.space()).build(s.arch(), s.channels(), 10, 1);
         byte[] fp32 = new TfliteExporter().export(net);
         byte[] int8 = new TfliteExporter().exportForLatency(net, true);
-        BenchmarkResult f = measure(client, client.ensureUploaded(fp32, s.name() + "-fp32"), threads, delegate);
-        BenchmarkResult q = measure(client, client.ensureUploaded(int8, s.name() + "-int8"), threads, delegate);
+        BenchmarkResult f = RuntimeBench.measure(client, client.ensureUploaded(fp32, s.name() + "-fp32"), threads, delegate);
+        BenchmarkResult q = RuntimeBench.measure(client, client.ensureUploaded(int8, s.name() + "-int8"), threads, delegate);
         double ratio = q.getStats().getP50Ms() / f.getStats().getP50Ms();
         ratios.add(ratio);
         rows.addObject().put("model", s.name()).put("fp32_bytes", fp32.length).put("int8_bytes", int8.length)
@@ -61,14 +56,7 @@ public final class PrecisionBench {
             f.getStats().getP50Ms(), q.getStats().getP50Ms(), ratio, delegate, q.getNodesDelegated(), q.getNodes());
       }
     }
-    double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    report.putObject("summary").put("int8_over_fp32_min", sorted[0])
-        .put("int8_over_fp32_median", (sorted[4] + sorted[5]) / 2).put("int8_over_fp32_max", sorted[9]);
+    Spread.put(report.putObject("summary"), "int8_over_fp32", ratios);
     return report;
-  }
-
-  private static BenchmarkResult measure(AgentClient client, String sha, int threads, String delegate) {
-    return client.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setThreads(threads).setDelegate(delegate)
-        .setWarmupRuns(WARMUP).setRuns(RUNS).setMinSeconds(MIN_SECONDS).build());
   }
 }

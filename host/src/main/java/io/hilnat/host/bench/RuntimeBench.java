@@ -17,7 +17,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -28,9 +27,9 @@ import java.util.Random;
  */
 public final class RuntimeBench {
 
-  private static final int WARMUP = 20;
-  private static final int RUNS = 100;
-  private static final double MIN_SECONDS = 1.0;
+  static final int WARMUP = 20;
+  static final int RUNS = 100;
+  static final double MIN_SECONDS = 1.0;
 
   private RuntimeBench() {}
 
@@ -101,30 +100,15 @@ public final class RuntimeBench {
             s.name(), cpu.getStats().getP50Ms(), xnnpack.getStats().getP50Ms(), speedup, cpuOverhead, xnnpackOverhead);
       }
     }
-    report.putObject("summary")
-        .put("xnnpack_speedup_over_cpu_min", min(speedups)).put("xnnpack_speedup_over_cpu_median", median(speedups))
-        .put("xnnpack_speedup_over_cpu_max", max(speedups))
-        // both delegates' ratios: the agent's timing loop against the bare C loop
-        .put("agent_over_reference_min", min(overheads)).put("agent_over_reference_median", median(overheads))
-        .put("agent_over_reference_max", max(overheads));
+    ObjectNode summary = Spread.put(report.putObject("summary"), "xnnpack_speedup_over_cpu", speedups);
+    // both delegates' ratios: the agent's timing loop against the bare C loop
+    Spread.put(summary, "agent_over_reference", overheads);
     return report;
   }
 
-  private static BenchmarkResult measure(AgentClient client, String sha, int threads, String delegate) {
+  /** One benchmark of these settings, as both this and {@link PrecisionBench} take it. */
+  static BenchmarkResult measure(AgentClient client, String sha, int threads, String delegate) {
     return client.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setThreads(threads).setDelegate(delegate)
         .setWarmupRuns(WARMUP).setRuns(RUNS).setMinSeconds(MIN_SECONDS).build());
-  }
-
-  private static double median(List<Double> v) {
-    double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
-
-  private static double min(List<Double> v) {
-    return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-  }
-
-  private static double max(List<Double> v) {
-    return Arrays.stream(v.stream().mapToDouble(Double::doubleValue).toArray()).max().orElse(Double.NaN);
   }
 }

@@ -7,6 +7,7 @@ import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.export.DeployableModel;
 import io.hilnat.host.export.Int8Calibration;
 import io.hilnat.host.export.ModelCard;
+import io.hilnat.host.export.Precision;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
@@ -106,6 +107,6 @@ public final class ExportCommand implements Callable<Integer> {
   private static ModelCard card(String name, String description, List<String> labels, int channels, float mean,
       float std, boolean int8) {
     ModelCard fp32 = ModelCard.fp32(name, description, labels, channels, mean, std, Map.of());
-    return int8 ? fp32.withPrecision("int8") : fp32;
+    return int8 ? fp32.withPrecision(Precision.INT8) : fp32;
   }
 }

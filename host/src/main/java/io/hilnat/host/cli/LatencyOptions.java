@@ -3,6 +3,7 @@ package io.hilnat.host.cli;
 import io.hilnat.agent.v1.BenchmarkRequest;
 import io.hilnat.host.agentclient.AgentClient;
 import io.hilnat.host.agentclient.DeviceKind;
+import io.hilnat.host.export.Precision;
 import io.hilnat.host.export.TfliteExporter;
 import io.hilnat.host.net.NetworkDescription;
 import java.util.function.Function;
@@ -52,10 +53,7 @@ public final class LatencyOptions {
 
   /** How a block or subnet becomes the file measured. */
   Function<NetworkDescription, byte[]> exporter() {
-    if (!precision.equals("fp32") && !precision.equals("int8")) {
-      throw new IllegalArgumentException("--precision must be fp32 or int8, got '" + precision + "'");
-    }
-    boolean int8 = precision.equals("int8");
+    boolean int8 = Precision.isInt8(precision);
     return net -> new TfliteExporter().exportForLatency(net, int8);
   }
 }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.CalibrationImages;
 import io.hilnat.host.export.Int8Calibration;
-import java.util.List;
+import io.hilnat.host.export.Precision;
 import picocli.CommandLine.Option;
 
 /** {@code --precision fp32|int8} and how an int8 export is calibrated. */
@@ -24,10 +24,7 @@ public final class PrecisionOptions {
   double calibrationPercentile;
 
   boolean int8() {
-    if (!List.of("fp32", "int8").contains(precision)) {
-      throw new IllegalArgumentException("--precision must be fp32 or int8, got '" + precision + "'");
-    }
-    return precision.equals("int8");
+    return Precision.isInt8(precision);
   }
 
   /** The calibration of an int8 export from {@code batches} (the training images), or null for fp32. */

@@ -18,12 +18,12 @@ public record ModelCard(String name, String description, List<String> labels, fl
     float[] s = new float[channels];
     java.util.Arrays.fill(m, mean);
     java.util.Arrays.fill(s, std);
-    return new ModelCard(name, description, labels, m, s, "fp32", measured);
+    return new ModelCard(name, description, labels, m, s, Precision.FP32, measured);
   }
 
-  /** The same card for a model of another precision ("fp32" or "int8"). */
+  /** The same card for a model of another {@link Precision}. */
   public ModelCard withPrecision(String other) {
-    return new ModelCard(name, description, labels, mean, std, other, measured);
+    return new ModelCard(name, description, labels, mean, std, Precision.of(other), measured);
   }
 
   public ModelCard {

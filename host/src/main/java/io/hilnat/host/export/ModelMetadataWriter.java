@@ -29,7 +29,7 @@ public final class ModelMetadataWriter {
 
   public static byte[] write(ModelCard card, int channels) {
     FlatBufferBuilder b = new FlatBufferBuilder(1024);
-    int input = input(b, channels, card.precision().equals("int8"));
+    int input = input(b, channels, Precision.isInt8(card.precision()));
     int labelsName = b.createString(LABELS_FILE);
     int labelsDescription = b.createString("one class label per line, line i = output i");
     AssociatedFile.startAssociatedFile(b);

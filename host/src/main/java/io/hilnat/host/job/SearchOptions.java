@@ -1,5 +1,6 @@
 package io.hilnat.host.job;
 
+import io.hilnat.host.export.Precision;
 import java.util.List;
 
 /**
@@ -49,10 +50,6 @@ public record SearchOptions(String space, String data, String supernet, int warm
     regionInputs = regionInputs == 0 ? REGION_INPUTS : regionInputs;
     // null: each device's own default (its profile's delegate), as runs stored before this option measured
     delegate = delegate == null || delegate.isEmpty() ? null : delegate;
-    // runs stored before this option measured and exported fp32
-    precision = precision == null ? "fp32" : precision;
-    if (!precision.equals("fp32") && !precision.equals("int8")) {
-      throw new IllegalArgumentException("--precision must be fp32 or int8, got '" + precision + "'");
-    }
+    precision = Precision.of(precision);
   }
 }
