@@ -7,6 +7,7 @@ import io.hilnat.agent.profile.Platform;
 import io.hilnat.agent.runtime.ChildProcessModelChecker;
 import io.hilnat.agent.runtime.TfliteRuntime;
 import io.hilnat.agent.server.AgentServer;
+import io.hilnat.agent.server.NettyTransport;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ public final class AgentMain implements Runnable {
           : Path.of(System.getProperty("user.home"), ".cache", "hilnat", "models");
       String id = deviceId != null ? deviceId : hw.id() + "@" + InetAddress.getLocalHost().getHostName();
       AgentServer server = new AgentServer(new AgentServer.Config(bind, port, hw, id, cache, maxModelMb << 20,
-          token, tlsCert, tlsKey, metricsPort, sysfsRoot, override), runtime(),
+          token, tlsCert, tlsKey, metricsPort, sysfsRoot, override), new NettyTransport(), runtime(),
           ChildProcessModelChecker.forThisJvm(MODEL_CHECK_SECONDS));
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       if (parentPid != null) {

@@ -61,6 +61,7 @@ public final class AgentCore {
   private final String affinity;
   private final String profileOverride;
   private final MemoryProbe memory = MemoryProbe.system();
+  private final DeviceConditions conditions;
 
   /**
    * {@code profileOverride}: empty when {@code profile} is this machine's; otherwise why it runs here anyway,
@@ -68,7 +69,7 @@ public final class AgentCore {
    */
   public AgentCore(String deviceId, HardwareProfile profile, String profileOverride, ModelRuntime runtime,
       ModelChecker checker, ModelCache cache, Meters.Opened meter, ThermalZones thermal, AgentMetrics metrics,
-      String affinity) {
+      String affinity, DeviceConditions conditions) {
     this.deviceId = deviceId;
     this.profile = profile;
     this.profileOverride = profileOverride;
@@ -79,6 +80,7 @@ public final class AgentCore {
     this.thermal = thermal;
     this.metrics = metrics;
     this.affinity = affinity;
+    this.conditions = conditions;
     metrics.bindQueue(queue::waiting);
   }
 
@@ -108,6 +110,8 @@ public final class AgentCore {
         .setProfileOverride(profileOverride)
         .setDefaultDelegate(profile.defaultDelegate())
         .setModelCheck(checker.describe())
+        .setBatteryStatus(conditions.batteryStatus())
+        .setCpuGovernor(conditions.cpuGovernor())
         .build();
   }
 
@@ -214,7 +218,8 @@ public final class AgentCore {
         .setDeviceId(deviceId).setSha256(request.getSha256()).setThreads(threads)
         .setDelegate(options.delegate()).setRuntime(runtime.name()).setRuntimeVersion(runtime.version())
         .setPlatform(Platform.current()).setProfileOverride(profileOverride)
-        .setClock(CLOCK).setHardwareProfile(profile.id());
+        .setClock(CLOCK).setHardwareProfile(profile.id()).setCpuGovernor(conditions.cpuGovernor());
+    String batteryBefore = conditions.batteryStatus();
     temperatures(thermal.read(), result::addTemperaturesBefore);
     double[] idle = null;
     boolean energy = request.getMeasureEnergy() && meter.meter() != null;
@@ -285,12 +290,32 @@ public final class AgentCore {
               : "/proc/self/status: VmRSS, and VmHWM since the agent started (clear_refs not writable)"));
     }
     temperatures(thermal.read(), result::addTemperaturesAfter);
+    judgeBattery(batteryBefore, conditions.batteryStatus(), result);
     if (request.getOpProfile()) {
       progress.accept(phase("op-profile", request.getRuns(), request.getRuns(), start));
       opProfile(file, options, input, request.getOpProfileRuns() > 0 ? request.getOpProfileRuns()
           : DEFAULT_OP_PROFILE_RUNS, result);
     }
     return result;
+  }
+
+  /**
+   * A fuel gauge on external power reads the charger as well as the model, so its energy is marked unusable
+   * unless the battery discharged from start to end. Rails (INA3221, RAPL) measure the board itself: only
+   * reported there.
+   */
+  private void judgeBattery(String before, String after, BenchmarkResult.Builder result) {
+    result.setBatteryStatus(before.equals(after) ? before : before + " then " + after);
+    if (before.isEmpty() && after.isEmpty()) {
+      return;
+    }
+    boolean discharging = before.equals(DeviceConditions.DISCHARGING) && after.equals(DeviceConditions.DISCHARGING);
+    if (!discharging && result.hasEnergy() && result.getEnergy().getMeter().equals("android-power-supply")) {
+      String reason = "the battery was '" + result.getBatteryStatus() + "', not 'Discharging': the fuel gauge "
+          + "measured external (USB) power too; unplug the cable and use adb over Wi-Fi (docs/devices/android.md)";
+      result.setEnergy(result.getEnergy().toBuilder().setInvalidReason(reason));
+      result.addWarnings("energy is not the model's: " + reason);
+    }
   }
 
   /**

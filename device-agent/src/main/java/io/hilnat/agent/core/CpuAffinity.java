@@ -2,6 +2,7 @@ package io.hilnat.agent.core;
 
 import io.hilnat.agent.energy.CommandRunner;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,12 +32,20 @@ public final class CpuAffinity {
       return "not pinned: the profile names CPUs " + missing + " but this machine's are " + machine
           + " (is this the right profile?)";
     }
+    if (pid < 0) {
+      return "not pinned: this system has no /proc/self to tell the agent's pid";
+    }
     String list = cpus.stream().map(String::valueOf).collect(Collectors.joining(","));
+    // a hex mask, not -c LIST: Android's toybox taskset takes only masks; util-linux's takes both
+    BigInteger mask = BigInteger.ZERO;
+    for (int cpu : cpus) {
+      mask = mask.setBit(cpu);
+    }
     // -a walks the process's threads; one that exits meanwhile fails the call, so it is tried again
     IOException failure = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        commands.run(List.of("taskset", "-a", "-p", "-c", list, String.valueOf(pid)));
+        commands.run(List.of("taskset", "-a", "-p", mask.toString(16), String.valueOf(pid)));
         return "pinned to CPUs " + list;
       } catch (IOException e) {
         failure = e;

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -118,7 +117,7 @@ public final class ModelCache {
         throw new AgentException(AgentException.Kind.INVALID_ARGUMENT,
             "upload ended after " + received + " of the declared " + declaredSize + " bytes");
       }
-      String actual = HexFormat.of().formatHex(digest.digest());
+      String actual = Hex.of(digest.digest());
       if (!actual.equals(declaredSha256)) {
         throw new AgentException(AgentException.Kind.INVALID_ARGUMENT,
             "SHA-256 of the received bytes is " + actual + ", not the declared " + declaredSha256);

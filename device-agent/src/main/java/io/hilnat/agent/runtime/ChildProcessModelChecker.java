@@ -8,7 +8,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,14 +34,9 @@ public final class ChildProcessModelChecker implements ModelChecker {
   private final Deque<String> stderr = new ArrayDeque<>();
   private int doneMarkers;
 
-  /** {@code javaCommand}: how to start a JVM on this machine (the agent's own java, or an emulator's). */
-  public ChildProcessModelChecker(List<String> javaCommand, String classPath, long timeoutSeconds) {
-    List<String> c = new ArrayList<>(javaCommand);
-    // a crash report belongs in the temporary folder, not in whatever folder the agent was started from
-    c.addAll(List.of("-Xmx256m", "-XX:-CreateCoredumpOnCrash",
-        "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "hilnat-model-check-crash-%p.log"),
-        "-cp", classPath, ModelCheckWorker.class.getName()));
-    this.command = List.copyOf(c);
+  /** {@code command}: how to start {@link ModelCheckWorker}'s loop on this system. */
+  public ChildProcessModelChecker(List<String> command, long timeoutSeconds) {
+    this.command = List.copyOf(command);
     this.timeoutSeconds = timeoutSeconds;
   }
 
@@ -52,7 +46,10 @@ public final class ChildProcessModelChecker implements ModelChecker {
     if (java == null || java.isBlank()) {
       java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
-    return new ChildProcessModelChecker(List.of(java), System.getProperty("java.class.path"), timeoutSeconds);
+    // a crash report belongs in the temporary folder, not in whatever folder the agent was started from
+    return new ChildProcessModelChecker(List.of(java, "-Xmx256m", "-XX:-CreateCoredumpOnCrash",
+        "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "hilnat-model-check-crash-%p.log"),
+        "-cp", System.getProperty("java.class.path"), ModelCheckWorker.class.getName()), timeoutSeconds);
   }
 
   @Override

@@ -15,7 +15,12 @@ public final class ModelCheckWorker {
   private ModelCheckWorker() {}
 
   public static void main(String[] args) throws Exception {
-    InProcessModelChecker checker = new InProcessModelChecker(new TfliteRuntime());
+    serve(new TfliteRuntime());
+  }
+
+  /** The loop, for a launcher that first has to load the runtime's natives its own way. */
+  public static void serve(ModelRuntime runtime) throws Exception {
+    InProcessModelChecker checker = new InProcessModelChecker(runtime);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       String answer;

@@ -1,6 +1,5 @@
 package io.hilnat.agent.server;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
@@ -12,7 +11,9 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.hilnat.agent.core.AgentCore;
 import io.hilnat.agent.core.AgentMetrics;
 import io.hilnat.agent.core.CpuAffinity;
+import io.hilnat.agent.core.DeviceConditions;
 import io.hilnat.agent.core.ModelCache;
+import io.hilnat.agent.core.ThisProcess;
 import io.hilnat.agent.energy.CommandRunner;
 import io.hilnat.agent.energy.Meters;
 import io.hilnat.agent.energy.Sysfs;
@@ -23,9 +24,7 @@ import io.hilnat.agent.runtime.ModelRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** Assembles a running agent: core, gRPC service, health, reflection, auth, TLS, metrics. */
@@ -48,10 +47,11 @@ public final class AgentServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
-  private final HttpServer metricsServer;
+  private final MetricsEndpoint metricsServer;
   private final ModelChecker checker;
 
-  public AgentServer(Config config, ModelRuntime runtime, ModelChecker checker) throws IOException {
+  public AgentServer(Config config, Transport transport, ModelRuntime runtime, ModelChecker checker)
+      throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AgentMetrics metrics = new AgentMetrics(registry);
     HardwareProfile profile = config.profile();
@@ -60,11 +60,12 @@ public final class AgentServer implements AutoCloseable {
         new ModelCache(config.cacheDir(), config.maxModelBytes()),
         Meters.open(profile.energy(), config.sysfsRoot(), CommandRunner.system()),
         new ThermalZones(Sysfs.under(config.sysfsRoot(), "/sys/class/thermal"), profile.thermalZones()),
-        metrics, CpuAffinity.apply(profile.affinity(), ProcessHandle.current().pid(), CommandRunner.system()));
+        metrics, CpuAffinity.apply(profile.affinity(), ThisProcess.pid(), CommandRunner.system()),
+        new DeviceConditions(profile, config.sysfsRoot()));
     ServerCredentials credentials = config.tlsCert() == null
         ? InsecureServerCredentials.create()
         : TlsServerCredentials.create(config.tlsCert().toFile(), config.tlsKey().toFile());
-    var builder = io.grpc.netty.NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port()), credentials)
+    var builder = transport.serverBuilder(new InetSocketAddress(config.bind(), config.port()), credentials)
         .maxInboundMessageSize(256 << 20)
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
@@ -75,21 +76,8 @@ public final class AgentServer implements AutoCloseable {
     server = builder.build().start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus("hilnat.agent.v1.DeviceAgent", ServingStatus.SERVING);
-    metricsServer = config.metricsPort() < 0 ? null : startMetrics(config.bind(), config.metricsPort(), registry);
-  }
-
-  private static HttpServer startMetrics(String bind, int port, PrometheusMeterRegistry registry) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(bind, port), 0);
-    http.createContext("/metrics", exchange -> {
-      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    http.start();
-    return http;
+    metricsServer = config.metricsPort() < 0 ? null
+        : new MetricsEndpoint(config.bind(), config.metricsPort(), registry::scrape);
   }
 
   public int port() {
@@ -98,7 +86,7 @@ public final class AgentServer implements AutoCloseable {
 
   /** The metrics port, or -1 when metrics are off. */
   public int metricsPort() {
-    return metricsServer == null ? -1 : metricsServer.getAddress().getPort();
+    return metricsServer == null ? -1 : metricsServer.port();
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -110,7 +98,7 @@ public final class AgentServer implements AutoCloseable {
     health.enterTerminalState();
     server.shutdownNow();
     if (metricsServer != null) {
-      metricsServer.stop(0);
+      metricsServer.close();
     }
     checker.close();
   }

@@ -16,7 +16,6 @@ import io.hilnat.agent.v1.UploadResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +23,13 @@ import java.util.concurrent.TimeUnit;
 final class TestAgents {
 
   static final TfliteRuntime RUNTIME = new TfliteRuntime();
+
+  /**
+   * The transport the agents listen with: Netty unless {@code hilnat.test.transport} names another, as the Android
+   * agent's build does to run these tests over OkHttp (a name: the class must not be loaded where Netty is absent).
+   */
+  static final Transport TRANSPORT = transport(System.getProperty("hilnat.test.transport",
+      "io.hilnat.agent.server.NettyTransport"));
 
   private TestAgents() {}
 
@@ -37,7 +43,15 @@ final class TestAgents {
     // recorded boards' profiles run here on x86: the override marks every result as not the board's
     String override = ProfileLoader.checkPlatform(hw, Platform.current(), true);
     return new AgentServer(new AgentServer.Config("127.0.0.1", 0, hw, "test-device", cache, maxBytes, token, cert,
-        key, 0, sysfsRoot, override), RUNTIME, ChildProcessModelChecker.forThisJvm(60));
+        key, 0, sysfsRoot, override), TRANSPORT, RUNTIME, ChildProcessModelChecker.forThisJvm(60));
+  }
+
+  private static Transport transport(String className) {
+    try {
+      return (Transport) Class.forName(className).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no agent transport " + className, e);
+    }
   }
 
   static ManagedChannel channel(AgentServer server) {
@@ -51,7 +65,7 @@ final class TestAgents {
   }
 
   static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    return io.hilnat.agent.core.Hex.of(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   /** Uploads {@code bytes} declaring {@code sha} and {@code size}; returns the result or the error. */
