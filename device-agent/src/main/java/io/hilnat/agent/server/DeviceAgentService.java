@@ -68,11 +68,16 @@ public final class DeviceAgentService extends DeviceAgentGrpc.DeviceAgentImplBas
       private String sha256;
       private long size;
       private boolean present;
-      private boolean failed;
+      /**
+       * Answered only once the client has sent its last chunk: a call closed while its data is still in flight
+       * stalls the whole connection on gRPC's OkHttp server (the phone's), which never returns that data's
+       * flow-control credit.
+       */
+      private Exception failure;
 
       @Override
       public void onNext(ModelChunk chunk) {
-        if (failed) {
+        if (failure != null) {
           return;
         }
         try {
@@ -93,7 +98,8 @@ public final class DeviceAgentService extends DeviceAgentGrpc.DeviceAgentImplBas
             upload.write(chunk.getData().toByteArray());
           }
         } catch (IOException | RuntimeException e) {
-          fail(e);
+          failure = e;
+          close();
         }
       }
 
@@ -104,7 +110,8 @@ public final class DeviceAgentService extends DeviceAgentGrpc.DeviceAgentImplBas
 
       @Override
       public void onCompleted() {
-        if (failed) {
+        if (failure != null) {
+          response.onError(status(failure));
           return;
         }
         try {
@@ -114,16 +121,10 @@ public final class DeviceAgentService extends DeviceAgentGrpc.DeviceAgentImplBas
           response.onNext(present ? core.alreadyPresent(sha256) : core.accept(upload, sha256, size));
           response.onCompleted();
         } catch (IOException | RuntimeException e) {
-          fail(e);
+          response.onError(status(e));
         } finally {
           close();
         }
-      }
-
-      private void fail(Exception e) {
-        failed = true;
-        close();
-        response.onError(status(e));
       }
 
       private void close() {

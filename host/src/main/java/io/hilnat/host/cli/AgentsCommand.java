@@ -42,13 +42,14 @@ public final class AgentsCommand implements Runnable {
             out.println(JsonFormat.printer().omittingInsignificantWhitespace().print(d));
           } else {
             out.printf(Locale.ROOT, "%s%n  device     %s (%s profile)%s%n  runtime    %s %s on %s, delegates %s "
-                    + "(default %s)%n  cpu        %d cores, %s %s; %s%n  energy     %s%n  thermal    %s%n"
+                    + "(default %s)%n  cpu        %d cores, %s %s; %s; governor %s%n  energy     %s%s%n  thermal    %s%n"
                     + "  agent      %s (%s), models up to %d MiB, %d queued; uploads checked in %s%n",
                 target, d.getDeviceId(), d.getHardwareProfile(),
                 d.getProfileOverride().isEmpty() ? "" : "\n  WARNING    " + d.getProfileOverride(), d.getRuntime(),
                 d.getRuntimeVersion(), d.getPlatform(), d.getDelegatesList(), d.getDefaultDelegate(), d.getCpuCores(),
-                d.getOs(), d.getArch(), d.getCpuAffinity(),
+                d.getOs(), d.getArch(), d.getCpuAffinity(), d.getCpuGovernor(),
                 d.getEnergyMeter().isEmpty() ? "none: " + d.getEnergyMeterStatus() : d.getEnergyMeter(),
+                d.getBatteryStatus().isEmpty() ? "" : "; battery " + d.getBatteryStatus(),
                 d.getThermalZonesCount() == 0 ? "no thermal zones" : d.getThermalZonesList(), d.getAgentVersion(),
                 d.getProtocolVersion(), d.getMaxModelBytes() >> 20, d.getQueueLength(), d.getModelCheck());
           }

@@ -123,9 +123,8 @@ public final class BenchCommand implements Callable<Integer> {
       }
       BenchmarkResult r = o.result();
       var st = r.getStats();
-      String energy = r.hasEnergy()
-          ? String.format(Locale.ROOT, "%.3f±%.3f", r.getEnergy().getEnergyPerInferenceMj(), r.getEnergy().getUncertaintyMj())
-          : "n/a";
+      String energy = !r.hasEnergy() ? "n/a" : !r.getEnergy().getInvalidReason().isEmpty() ? "invalid"
+          : String.format(Locale.ROOT, "%.3f±%.3f", r.getEnergy().getEnergyPerInferenceMj(), r.getEnergy().getUncertaintyMj());
       String peak = r.getMemory().getPeakKb() > 0
           ? String.format(Locale.ROOT, "%.1f", r.getMemory().getPeakKb() / 1024.0) : "n/a";
       s.append(String.format(Locale.ROOT, "%-36s %-17s %-14s %3d %9.3f %9.3f %9.3f %17s %9.1f %9.3f %9s %14s %s%n",
@@ -138,6 +137,9 @@ public final class BenchCommand implements Callable<Integer> {
     for (Outcome o : outcomes) {
       if (o.result() != null && !o.result().getProfileOverride().isEmpty()) {
         s.append("WARNING ").append(o.agent()).append(": ").append(o.result().getProfileOverride()).append('\n');
+      }
+      if (o.result() != null) {
+        o.result().getWarningsList().forEach(w -> s.append("WARNING ").append(o.agent()).append(": ").append(w).append('\n'));
       }
     }
     outcomes.stream().filter(o -> o.result() != null).findFirst().ifPresent(o ->

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       BenchCommand.class,
       AgentsCommand.class,
+      AgentCommand.class,
       ExportCommand.class,
       DemoCommand.class,
       SearchCommand.class,

@@ -66,7 +66,9 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--constraint", description = "e.g. latency@DEVICE<=2 (ms), madds<=5 (millions); repeatable")
   List<String> constraints = List.of();
 
-  @Option(names = "--agent", description = "device agent 'HOST:PORT [KIND]'; repeatable (default: start one on 127.0.0.1)")
+  @Option(names = "--agent", description = "device agent 'HOST:PORT [KIND]', or 'adb:SERIAL [KIND]' to "
+      + "start one on an Android phone over adb (adb: for the only attached phone); repeatable (default: start one "
+      + "on 127.0.0.1)")
   List<String> agents = List.of();
 
   @Option(names = "--token-file", description = "file holding the agents' bearer token (a board's install.sh "
@@ -76,7 +78,8 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--tls-cert", description = "PEM certificate to trust: talk TLS to the agents")
   Path tlsCert;
 
-  @Option(names = "--fleet", description = "file listing agents, one 'HOST:PORT [KIND]' per line (or YAML agents:)")
+  @Option(names = "--fleet", description = "file listing agents, one 'HOST:PORT [KIND]' or 'adb:SERIAL [KIND]' "
+      + "per line (or YAML agents:)")
   Path fleetFile;
 
   @Option(names = "--iterations", defaultValue = "4", description = "NAT iterations after the initial archive (default ${DEFAULT-VALUE})")

@@ -8,6 +8,7 @@ import io.hilnat.host.agentclient.AgentClient;
 import io.hilnat.host.agentclient.AgentCredentials;
 import io.hilnat.host.agentclient.DeviceKind;
 import io.hilnat.host.agentclient.AgentException;
+import io.hilnat.host.android.AgentTargets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -76,16 +77,16 @@ public final class Fleet implements AutoCloseable {
   });
   private boolean closed;
 
-  private Fleet(List<FleetEntry> entries, Settings settings, AgentCredentials credentials) {
+  private Fleet(List<FleetEntry> entries, List<String> addresses, Settings settings, AgentCredentials credentials) {
     this.settings = settings;
-    for (FleetEntry entry : entries) {
-      agents.add(new Agent(entry, credentials));
+    for (int i = 0; i < entries.size(); i++) {
+      agents.add(new Agent(entries.get(i), addresses.get(i), credentials));
     }
   }
 
   /**
    * Describes every agent to learn its device kind and starts the health check. Unreachable agents are
-   * logged and kept as down; it fails only when none answers.
+   * logged and kept as down; it fails only when none answers, or when an {@code adb:} phone's agent cannot start.
    */
   public static Fleet start(List<FleetEntry> entries, Settings settings) {
     return start(entries, settings, AgentCredentials.NONE);
@@ -96,7 +97,9 @@ public final class Fleet implements AutoCloseable {
     if (entries.isEmpty()) {
       throw new FleetException("the fleet has no agents: list them on the command line or in a fleet file");
     }
-    Fleet fleet = new Fleet(entries, settings, credentials);
+    // phones' agents start here, before any client exists: a phone that cannot run one stops the fleet at once
+    List<String> addresses = entries.stream().map(e -> AgentTargets.resolve(e.target())).toList();
+    Fleet fleet = new Fleet(entries, addresses, settings, credentials);
     ExecutorService describers = Executors.newCachedThreadPool(); // a hung agent must not delay the others
     try {
       List<CompletableFuture<Void>> checks = new ArrayList<>();
@@ -323,11 +326,12 @@ public final class Fleet implements AutoCloseable {
     String lastError;
     long downs; // times marked down, so a health answer that predates a failure is ignored
 
-    Agent(FleetEntry entry, AgentCredentials credentials) {
+    /** {@code address}: the entry's target resolved to {@code host:port}; the entry's own form names it. */
+    Agent(FleetEntry entry, String address, AgentCredentials credentials) {
       this.target = entry.target();
       this.declaredKind = entry.declaredKind();
       this.kind = entry.declaredKind();
-      this.client = credentials.connect(entry.target());
+      this.client = credentials.connect(address);
       this.worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fleet-agent-" + entry.target());
         t.setDaemon(true);

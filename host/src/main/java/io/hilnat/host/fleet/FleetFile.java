@@ -16,7 +16,8 @@ import java.util.Set;
  * Reads the list of agents of a fleet, so a lab's devices are written down once. Two forms:
  *
  * <ul>
- *   <li>plain lines {@code host:port [device-kind]}; blank lines and {@code #} comments are skipped;
+ *   <li>plain lines {@code host:port [device-kind]} (or {@code adb:[serial] [device-kind]}, see
+ *       {@link FleetEntry}); blank lines and {@code #} comments are skipped;
  *   <li>YAML ({@code .yaml}/{@code .yml}): {@code agents:} followed by a list whose items are either such a
  *       string or a map {@code {target: host:port, kind: device-kind}}.
  * </ul>

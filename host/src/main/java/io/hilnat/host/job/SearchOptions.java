@@ -11,7 +11,8 @@ import java.util.List;
  * @param warmupSteps sandwich steps of that warm-up, unless {@code warmupMinutes} is set
  * @param warmupMinutes when above 0, the warm-up lasts about so many minutes: its length in steps is sized from the
  *     pace of its first steps (and stored, so a resumed run keeps it)
- * @param agents agents as 'HOST:PORT [KIND]'; empty starts a local agent on 127.0.0.1
+ * @param agents agents as 'HOST:PORT [KIND]' or 'adb:[SERIAL] [KIND]', kept so: a resumed search starts the
+ *     phones' agents again; empty starts a local agent on 127.0.0.1
  * @param fineTuneMinutes when above 0, the front's most accurate subnet is fine-tuned alone for about so many minutes
  *     at the end (on the labelled share when {@code ssl}) and exported as well
  * @param timeLimitMinutes when above 0, no iteration starts unless the run's process would, at the last iteration's

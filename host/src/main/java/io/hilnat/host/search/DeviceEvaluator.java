@@ -62,6 +62,10 @@ public final class DeviceEvaluator implements Evaluator {
         throw new IllegalStateException("device " + device + " (" + measured.agentTarget() + ") has no energy meter; drop the "
             + "energy objective or run its agent with a profile that names one");
       }
+      if (!result.getEnergy().getInvalidReason().isEmpty()) {
+        throw new IllegalStateException("device " + device + " (" + measured.agentTarget() + ") measured energy that "
+            + "is not the model's: " + result.getEnergy().getInvalidReason());
+      }
       out.add(new Measurement("energy@" + device, result.getEnergy().getEnergyPerInferenceMj(), source, ""));
     }
     return out;
