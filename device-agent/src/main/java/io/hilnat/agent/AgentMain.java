@@ -94,8 +94,16 @@ public final class AgentMain implements Runnable {
     @Option(names = "--tls-key", description = "PEM private key (PKCS#8)")
     Path tlsKey;
 
+    @Option(names = "--max-cache-mb", defaultValue = "2048",
+        description = "models kept at most, in MiB; the least recently used go first (default ${DEFAULT-VALUE})")
+    long maxCacheMb;
+
     @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics port; -1 off, 0 any")
     int metricsPort;
+
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1",
+        description = "address of the metrics endpoint, which has no token (default ${DEFAULT-VALUE})")
+    String metricsBind;
 
     @Option(names = "--sysfs-root", defaultValue = "/", description = "root of sysfs (a recorded tree for tests)")
     Path sysfsRoot;
@@ -123,8 +131,13 @@ public final class AgentMain implements Runnable {
       Path cache = cacheDir != null ? cacheDir
           : Path.of(System.getProperty("user.home"), ".cache", "hilnat", "models");
       String id = deviceId != null ? deviceId : hw.id() + "@" + InetAddress.getLocalHost().getHostName();
-      AgentServer server = new AgentServer(new AgentServer.Config(bind, port, hw, id, cache, maxModelMb << 20,
-          token, tlsCert, tlsKey, metricsPort, sysfsRoot, override), new NettyTransport(), runtime(),
+      AgentServer.Config config = new AgentServer.Config(bind, port, hw, id, cache, maxModelMb << 20,
+          maxCacheMb << 20, token, tlsCert, tlsKey, metricsBind, metricsPort, sysfsRoot, override);
+      String exposure = AgentServer.exposure(config);
+      if (!exposure.isEmpty()) {
+        System.err.println("hilnat agent: WARNING: " + exposure);
+      }
+      AgentServer server = new AgentServer(config, new NettyTransport(), runtime(),
           ChildProcessModelChecker.forThisJvm(MODEL_CHECK_SECONDS));
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       if (parentPid != null) {
@@ -134,7 +147,7 @@ public final class AgentMain implements Runnable {
       }
       System.out.println("hilnat-agent listening on " + bind + ":" + server.port());
       if (server.metricsPort() >= 0) {
-        System.out.println("hilnat-agent metrics on http://" + bind + ":" + server.metricsPort() + "/metrics");
+        System.out.println("hilnat-agent metrics on http://" + metricsBind + ":" + server.metricsPort() + "/metrics");
       }
       System.out.flush();
       server.awaitTermination();

@@ -24,6 +24,7 @@ import io.hilnat.agent.runtime.ModelRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
@@ -38,12 +39,17 @@ public final class AgentServer implements AutoCloseable {
       String deviceId,
       Path cacheDir,
       long maxModelBytes,
+      long maxCacheBytes,
       String token,
       Path tlsCert,
       Path tlsKey,
+      String metricsBind,
       int metricsPort,
       Path sysfsRoot,
       String profileOverride) {}
+
+  /** Inbound messages beyond a model's size: the request around it, or a few inputs for inference. */
+  static final int INBOUND_MARGIN = 1 << 20;
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
@@ -57,7 +63,7 @@ public final class AgentServer implements AutoCloseable {
     HardwareProfile profile = config.profile();
     this.checker = checker;
     AgentCore core = new AgentCore(config.deviceId(), profile, config.profileOverride(), runtime, checker,
-        new ModelCache(config.cacheDir(), config.maxModelBytes()),
+        new ModelCache(config.cacheDir(), config.maxModelBytes(), config.maxCacheBytes()),
         Meters.open(profile.energy(), config.sysfsRoot(), CommandRunner.system()),
         new ThermalZones(Sysfs.under(config.sysfsRoot(), "/sys/class/thermal"), profile.thermalZones()),
         metrics, CpuAffinity.apply(profile.affinity(), ThisProcess.pid(), CommandRunner.system()),
@@ -66,7 +72,7 @@ public final class AgentServer implements AutoCloseable {
         ? InsecureServerCredentials.create()
         : TlsServerCredentials.create(config.tlsCert().toFile(), config.tlsKey().toFile());
     var builder = transport.serverBuilder(new InetSocketAddress(config.bind(), config.port()), credentials)
-        .maxInboundMessageSize(256 << 20)
+        .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxModelBytes() + INBOUND_MARGIN))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     DeviceAgentService service = new DeviceAgentService(core);
@@ -77,7 +83,23 @@ public final class AgentServer implements AutoCloseable {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus("hilnat.agent.v1.DeviceAgent", ServingStatus.SERVING);
     metricsServer = config.metricsPort() < 0 ? null
-        : new MetricsEndpoint(config.bind(), config.metricsPort(), registry::scrape);
+        : new MetricsEndpoint(config.metricsBind(), config.metricsPort(), registry::scrape);
+  }
+
+  /**
+   * What a listener beyond loopback exposes, in words for a warning; empty when it is loopback, or TLS and a token
+   * guard it.
+   */
+  public static String exposure(Config config) throws IOException {
+    if (InetAddress.getByName(config.bind()).isLoopbackAddress()) {
+      return "";
+    }
+    if (config.tlsCert() == null) {
+      return "listening on " + config.bind() + " without TLS: models, results" + (config.token() == null ? ""
+          : " and the token") + " cross the network in clear text; give --tls-cert and --tls-key";
+    }
+    return config.token() == null ? "listening on " + config.bind() + " without a token: anyone who reaches the "
+        + "port can run models here; give --token-file" : "";
   }
 
   public int port() {

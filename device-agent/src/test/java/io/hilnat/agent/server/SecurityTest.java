@@ -71,4 +71,49 @@ class SecurityTest {
       plain.shutdownNow();
     }
   }
+
+  @Test
+  void aListenerBeyondLoopbackSaysWhatItExposes() throws Exception {
+    var profile = io.hilnat.agent.profile.ProfileLoader.builtIn("linux-x86_64");
+    java.util.function.BiFunction<String, String, AgentServer.Config> config = (bind, token) -> new AgentServer.Config(
+        bind, 0, profile, "d", cache, 1 << 20, 1 << 24, token, token == null ? null : Path.of("cert.pem"),
+        token == null ? null : Path.of("key.pem"), "127.0.0.1", -1, Path.of("/"), "");
+    assertEquals("", AgentServer.exposure(config.apply("127.0.0.1", null)));
+    assertTrue(AgentServer.exposure(config.apply("0.0.0.0", null)).contains("without TLS"));
+    assertEquals("", AgentServer.exposure(config.apply("0.0.0.0", "t0ken")));
+  }
+
+  @Test
+  void messagesBeyondTheModelLimitAreRefusedByTransport() throws Exception {
+    try (AgentServer server = TestAgents.start(cache, 1 << 20, null, null, null)) {
+      ManagedChannel channel = TestAgents.channel(server);
+      byte[] big = new byte[(1 << 20) + AgentServer.INBOUND_MARGIN + 1024];
+      var stream = io.hilnat.agent.v1.DeviceAgentGrpc.newStub(channel);
+      java.util.concurrent.CompletableFuture<Throwable> failed = new java.util.concurrent.CompletableFuture<>();
+      var upload = stream.uploadModel(new io.grpc.stub.StreamObserver<>() {
+        public void onNext(io.hilnat.agent.v1.UploadResult r) {
+          failed.complete(null);
+        }
+
+        public void onError(Throwable t) {
+          failed.complete(t);
+        }
+
+        public void onCompleted() {}
+      });
+      upload.onNext(io.hilnat.agent.v1.ModelChunk.newBuilder()
+          .setData(com.google.protobuf.ByteString.copyFrom(big)).build());
+      upload.onCompleted();
+      Throwable t = failed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      // Netty's server answers RESOURCE_EXHAUSTED; OkHttp's (the phone's) resets the stream, which clients see as INTERNAL
+      assertTrue(t != null && java.util.Set.of(Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL)
+          .contains(Status.fromThrowable(t).getCode()), String.valueOf(t));
+      channel.shutdownNow();
+      // a new connection: OkHttp's server leaves the refused one stalled (the reset stream's flow-control credit)
+      ManagedChannel fresh = TestAgents.channel(server);
+      assertEquals("SERVING", HealthGrpc.newBlockingStub(fresh).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance()).getStatus().name(), "the agent serves on after refusing it");
+      fresh.shutdownNow();
+    }
+  }
 }

@@ -42,8 +42,9 @@ final class TestAgents {
     HardwareProfile hw = ProfileLoader.builtIn(profile);
     // recorded boards' profiles run here on x86: the override marks every result as not the board's
     String override = ProfileLoader.checkPlatform(hw, Platform.current(), true);
-    return new AgentServer(new AgentServer.Config("127.0.0.1", 0, hw, "test-device", cache, maxBytes, token, cert,
-        key, 0, sysfsRoot, override), TRANSPORT, RUNTIME, ChildProcessModelChecker.forThisJvm(60));
+    return new AgentServer(new AgentServer.Config("127.0.0.1", 0, hw, "test-device", cache, maxBytes, 64 * maxBytes,
+        token, cert, key, "127.0.0.1", 0, sysfsRoot, override), TRANSPORT, RUNTIME,
+        ChildProcessModelChecker.forThisJvm(60));
   }
 
   private static Transport transport(String className) {

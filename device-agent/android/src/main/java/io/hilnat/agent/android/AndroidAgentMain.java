@@ -77,8 +77,9 @@ public final class AndroidAgentMain {
     String bind = launch.text("bind", "127.0.0.1");
     AgentServer server = new AgentServer(new AgentServer.Config(bind, launch.number("port", 0), profile,
         launch.text("device-id", profile.id() + "@android"), launch.path("cache", PHONE_DIR + "/models"),
-        (long) launch.number("max-model-mb", 64) << 20, token, null, null, launch.number("metrics-port", -1),
-        launch.path("sysfs-root", "/"), override), new OkHttpTransport(), new TfliteRuntime(),
+        (long) launch.number("max-model-mb", 64) << 20, (long) launch.number("max-cache-mb", 1024) << 20, token, null,
+        null, "127.0.0.1", launch.number("metrics-port", -1), launch.path("sysfs-root", "/"), override),
+        new OkHttpTransport(), new TfliteRuntime(),
         new ChildProcessModelChecker(modelCheckCommand(lib), MODEL_CHECK_SECONDS));
     System.out.println("hilnat-agent pid " + ThisProcess.pid());
     if (!override.isEmpty()) {

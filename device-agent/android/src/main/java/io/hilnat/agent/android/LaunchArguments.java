@@ -13,7 +13,7 @@ import java.util.Map;
 record LaunchArguments(String version, Map<String, String> values) {
 
   static final List<String> KEYS = List.of("port", "bind", "lib", "cache", "device-id", "profile",
-      "allow-profile-mismatch", "sysfs-root", "max-model-mb", "token-file", "metrics-port");
+      "allow-profile-mismatch", "sysfs-root", "max-model-mb", "max-cache-mb", "token-file", "metrics-port");
 
   static LaunchArguments parse(String[] args) {
     if (args.length == 0 || args[0].contains("=")) {
