@@ -78,16 +78,25 @@ public final class PhoneAgent implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  /** {@link #start(Adb, Path, String, int)} with adb from {@link Adb#find} and the bundle from {@link #bundle}. */
-  public static PhoneAgent start(String serial, int localPort) {
-    return start(Adb.find(), bundle(), serial, localPort);
+  /**
+   * {@link #start(Adb, Path, String, int, String)} with adb from {@link Adb#find} and the bundle from
+   * {@link #bundle}.
+   */
+  public static PhoneAgent start(String serial, int localPort, String profile) {
+    return start(Adb.find(), bundle(), serial, localPort, profile);
+  }
+
+  /** {@link #start(Adb, Path, String, int, String)} with the agent's own profile for phones. */
+  public static PhoneAgent start(Adb adb, Path bundle, String serial, int localPort) {
+    return start(adb, bundle, serial, localPort, null);
   }
 
   /**
    * Pushes the bundle to the phone {@code serial} (the only attached one when null or empty), starts the agent,
-   * waits until it listens and forwards {@code localPort} (0: any free port) on 127.0.0.1 to it.
+   * waits until it listens and forwards {@code localPort} (0: any free port) on 127.0.0.1 to it. {@code profile}:
+   * null for the built-in android-arm64, a built-in id, or a YAML file of this machine (pushed beside the jar).
    */
-  public static PhoneAgent start(Adb adb, Path bundle, String serial, int localPort) {
+  public static PhoneAgent start(Adb adb, Path bundle, String serial, int localPort, String profile) {
     Path jar = bundle.resolve(JAR);
     List<Path> files = new ArrayList<>(List.of(jar));
     LIBS.forEach(lib -> files.add(bundle.resolve("lib").resolve(lib)));
@@ -104,9 +113,17 @@ public final class PhoneAgent implements AutoCloseable {
     // --sync skips files the phone already has, so a second start pushes nothing
     adb.run(List.of("-s", s, "push", "--sync", jar.toString(), bundle.resolve("lib").toString(), DEVICE_DIR + "/"),
         PUSH_TIMEOUT);
-    Process process = adb.start(List.of("-s", s, "shell", "CLASSPATH=" + DEVICE_DIR + "/" + JAR,
+    List<String> command = new ArrayList<>(List.of("-s", s, "shell", "CLASSPATH=" + DEVICE_DIR + "/" + JAR,
         "LD_LIBRARY_PATH=" + DEVICE_DIR + "/lib", "app_process", "/", MAIN, version, "port=0",
         "lib=" + DEVICE_DIR + "/lib", "cache=" + DEVICE_DIR + "/models", "device-id=android-arm64@" + s));
+    if (profile != null && Files.isRegularFile(Path.of(profile))) {
+      // a profile edited for this phone (its big cores, its thermal zones) travels with the bundle
+      adb.run(List.of("-s", s, "push", profile, DEVICE_DIR + "/profile.yaml"), Adb.TIMEOUT);
+      command.add("profile=" + DEVICE_DIR + "/profile.yaml");
+    } else if (profile != null) {
+      command.add("profile=" + profile);
+    }
+    Process process = adb.start(command);
     PhoneAgent agent = new PhoneAgent(device, process);
     try {
       agent.forward(localPort, agent.awaitReady());

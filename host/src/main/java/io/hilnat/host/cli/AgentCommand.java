@@ -31,6 +31,11 @@ public final class AgentCommand implements Runnable {
         description = "local port forwarded to the agent (default ${DEFAULT-VALUE}: any free one)")
     int port;
 
+    @Option(names = "--profile", paramLabel = "ID|FILE", description = "hardware profile: a built-in id or a YAML "
+        + "file of this machine, e.g. a copy of hardware-profiles/android-arm64.yaml naming your phone's big cores "
+        + "(default: android-arm64)")
+    String profile;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -38,7 +43,7 @@ public final class AgentCommand implements Runnable {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("--port " + port + " is not a port: 0 (any free one) to 65535");
       }
-      try (PhoneAgent agent = PhoneAgent.start(serial, port)) {
+      try (PhoneAgent agent = PhoneAgent.start(serial, port, profile)) {
         String model = agent.device().getprop("ro.product.model");
         PrintWriter out = spec.commandLine().getOut();
         out.printf("hilnat: phone agent for %s%s at %s; Ctrl-C stops it%n", agent.serial(),

@@ -78,6 +78,17 @@ class PhoneAgentTest {
   }
 
   @Test
+  void aProfileFileTravelsWithTheBundle() throws Exception {
+    Path argsFile = dir.resolve("agent.args");
+    Path profile = Files.writeString(dir.resolve("my-phone.yaml"), "id: my-phone\n");
+    fake.set("AGENT", "echo \"$@\" > '" + argsFile + "'; " + FakeAdb.listeningAgent(dir.resolve("agent.pid")));
+    try (PhoneAgent agent = PhoneAgent.start(fake.adb(), fake.bundle, null, 0, profile.toString())) {
+      assertTrue(fake.calls().contains("-s R58M123 push " + profile + " " + DIR + "/profile.yaml"), fake.calls().toString());
+      assertTrue(Files.readString(argsFile).strip().endsWith(" profile=" + DIR + "/profile.yaml"));
+    }
+  }
+
+  @Test
   void agentAndroidCommandPrintsWhereTheAgentIsAndCleansUpWhenStopped() throws Exception {
     Path pidFile = dir.resolve("agent.pid");
     fake.set("AGENT", FakeAdb.listeningAgent(pidFile)).set("MODEL", "Pixel 7");
