@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code hilnat benchmark NAME}: the project's own performance benchmarks, printing JSON. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Project benchmarks (JSON on stdout, progress on stderr).",
-    subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.Precision.class, BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
+    subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.FleetThroughput.class, BenchmarkCommand.Precision.class, BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
         BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class,
         BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class})
 public final class BenchmarkCommand implements Runnable {
@@ -61,6 +61,25 @@ public final class BenchmarkCommand implements Runnable {
     public Integer call() throws Exception {
       return print(spec, io.hilnat.host.bench.PrecisionBench.run(Files.createTempDirectory("hilnat-bench"), threads,
           delegate, System.err));
+    }
+  }
+
+  @Command(name = "fleet", mixinStandardHelpOptions = true, description = {
+      "Fleet throughput (JSON): a batch of small benchmark jobs on 1, 4 and N agents on 127.0.0.1, each job checked "
+          + "to complete once and be credited to one agent; jobs/s against one agent's."})
+  static final class FleetThroughput implements Callable<Integer> {
+    @Option(names = "--agents", defaultValue = "16", description = "agents started (default ${DEFAULT-VALUE})")
+    int agents;
+
+    @Option(names = "--jobs", defaultValue = "1000", description = "jobs per batch (default ${DEFAULT-VALUE})")
+    int jobs;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      return print(spec, io.hilnat.host.bench.FleetBench.run(Files.createTempDirectory("hilnat-bench"), agents, jobs,
+          System.err));
     }
   }
 

@@ -10,6 +10,8 @@ import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
@@ -50,8 +52,29 @@ public final class DeviceEvaluator implements Evaluator {
 
   @Override
   public List<Measurement> evaluate(Architecture arch) throws Exception {
-    byte[] model = models.apply(arch);
-    FleetResult measured = fleet.submit(device, model, ArchitectureFormat.key(space, arch), template).get();
+    List<List<Measurement>> out = new ArrayList<>();
+    evaluateAll(List.of(arch), (i, values) -> out.add(values));
+    return out.get(0);
+  }
+
+  /** Submits the whole batch, so every agent of the kind measures at once; results come back in batch order. */
+  @Override
+  public void evaluateAll(List<Architecture> archs, Done done) throws Exception {
+    List<CompletableFuture<FleetResult>> jobs = new ArrayList<>();
+    for (Architecture arch : archs) {
+      jobs.add(fleet.submit(device, models.apply(arch), ArchitectureFormat.key(space, arch), template));
+    }
+    try {
+      for (int i = 0; i < jobs.size(); i++) {
+        done.accept(i, measurements(jobs.get(i).get()));
+      }
+    } catch (ExecutionException e) {
+      jobs.forEach(j -> j.cancel(false)); // queued jobs of a failed batch would only be measured for nothing
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private List<Measurement> measurements(FleetResult measured) throws Exception {
     BenchmarkResult result = measured.result();
     String source = "device:" + result.getDeviceId() + "@" + measured.agentTarget();
     String detail = JsonFormat.printer().omittingInsignificantWhitespace().print(result);

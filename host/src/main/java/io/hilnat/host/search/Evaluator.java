@@ -14,4 +14,19 @@ public interface Evaluator {
 
   /** The values of {@link #provides()} for {@code arch}, in that order. */
   List<Measurement> evaluate(Architecture arch) throws Exception;
+
+  /**
+   * Every subnet of {@code archs}, each one's values handed to {@code done} once known. One at a time unless the
+   * evaluator can do better: a fleet measures a batch on all its agents at once.
+   */
+  default void evaluateAll(List<Architecture> archs, Done done) throws Exception {
+    for (int i = 0; i < archs.size(); i++) {
+      done.accept(i, evaluate(archs.get(i)));
+    }
+  }
+
+  /** Receives the values of {@code archs.get(index)}. */
+  interface Done {
+    void accept(int index, List<Measurement> values) throws Exception;
+  }
 }
