@@ -21,6 +21,9 @@ public final class AgentOptions {
   @Option(names = "--tls-cert", description = "PEM certificate to trust: talk TLS to the agents")
   Path tlsCert;
 
+  @Option(names = "--insecure-token", description = "send the token over plaintext to agents beyond loopback")
+  boolean insecureToken;
+
   /** The agents' {@code HOST:PORT}s, phones' agents started; every address is checked before any phone starts. */
   public List<String> targets() {
     for (String a : agents) {
@@ -33,6 +36,6 @@ public final class AgentOptions {
   }
 
   public AgentClient connect(String target) {
-    return new AgentCredentials(tokenFile, tlsCert).connect(target);
+    return new AgentCredentials(tokenFile, tlsCert, insecureToken).connect(target);
   }
 }

@@ -80,7 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
     Double adaptLr = warmup >= LONG_WARMUP_MINUTES ? LONG_WARMUP_ADAPT_LR : null;
     SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 500, warmup, minutes, 128, false, 1,
         List.of("error", "latency"), List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, adaptLr, 3000, 960, 30, 5,
-        FINE_TUNE_MINUTES, false, 1.0, null, 0, 0, 0, 1, null, precision, null, null);
+        FINE_TUNE_MINUTES, false, 1.0, null, 0, 0, 0, 1, null, precision, null, null, false);
     log.printf("hilnat demo: NAT search on Fashion-MNIST (space " + SPACE + "), error vs latency on a local agent, "
         + "%.1f minutes (warm-up %.1f, fine-tune of the best subnet what is left, at least %.1f); run folder %s "
         + "(continue after a crash with ./hilnat search --resume %s)%n",

@@ -78,6 +78,10 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--tls-cert", description = "PEM certificate to trust: talk TLS to the agents")
   Path tlsCert;
 
+  @Option(names = "--insecure-token", description = "send the token over plaintext to agents beyond loopback "
+      + "(kept for a resume)")
+  boolean insecureToken;
+
   @Option(names = "--fleet", description = "file listing agents, one 'HOST:PORT [KIND]' or 'adb:SERIAL [KIND]' "
       + "per line (or YAML agents:)")
   Path fleetFile;
@@ -205,7 +209,7 @@ public final class SearchCommand implements Callable<Integer> {
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, adaptLr, validationImages,
         calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed, delegateOption.name, precision,
-        tokenFile == null ? null : tokenFile.toString(), tlsCert == null ? null : tlsCert.toString());
+        tokenFile == null ? null : tokenFile.toString(), tlsCert == null ? null : tlsCert.toString(), insecureToken);
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

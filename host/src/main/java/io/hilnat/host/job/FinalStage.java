@@ -5,6 +5,7 @@ import io.hilnat.host.export.Int8Calibration;
 import io.hilnat.host.export.ModelCard;
 import io.hilnat.host.export.Precision;
 import io.hilnat.host.net.NetworkDescription;
+import io.hilnat.host.search.Limit;
 import io.hilnat.host.search.Measurement;
 import io.hilnat.host.search.Objective;
 import io.hilnat.host.search.Archives;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -76,17 +78,26 @@ final class FinalStage {
     }
   }
 
-  /** {@code testAccuracy}: a subnet's top-1 on the test set with the final weights. */
+  /**
+   * {@code testAccuracy}: a subnet's top-1 on the test set with the final weights; {@code recalibrate}: gives the
+   * supernet that subnet's batch-norm statistics, which its export then carries (a resumed run may have stored the
+   * test accuracy, and so skip the recalibration it does, before a crash).
+   */
   static void run(RunStore store, SearchSpace space, Supernet net, ToDoubleFunction<Architecture> testAccuracy,
-      List<Objective> objectives, SearchOptions options, Path run, Deployment deployment, PrintWriter log)
-      throws Exception {
+      Consumer<Architecture> recalibrate, List<Objective> objectives, List<Limit> limits, SearchOptions options,
+      Path run, Deployment deployment, PrintWriter log) throws Exception {
     int stage = options.iterations() + 1;
     Map<String, Map<String, Double>> archive = store.archive(options.iterations());
-    List<String> front = Archives.front(archive, objectives);
+    List<String> front = Archives.feasibleFront(archive, objectives, limits);
+    if (front.isEmpty()) {
+      log.printf("final: no subnet of the archive's %d is within %s: nothing is tested or exported (loosen the "
+          + "constraints, or search longer)%n", archive.size(), limits);
+      return;
+    }
     List<String> exported = front.size() <= options.exportTop() ? front : spread(front, options.exportTop());
     Files.createDirectories(run.resolve("models"));
-    log.printf("final: %d subnets on the front; test accuracy with the final weights, %d exported%n", front.size(),
-        exported.size());
+    log.printf("final: %d subnets on the front%s; test accuracy with the final weights, %d exported%n", front.size(),
+        limits.isEmpty() ? "" : " within " + limits, exported.size());
     for (String key : front) {
       Architecture arch = ArchitectureFormat.parse(space, key);
       if (!store.hasAll(stage, key, List.of(TEST_ERROR))) {
@@ -97,6 +108,7 @@ final class FinalStage {
       // every front subnet's int8 accuracy, exported or not: what quantisation costs is part of the trade-off
       boolean int8Accuracy = deployment.int8() && !store.hasAll(stage, key, List.of(INT8_TEST_ERROR));
       if (int8Accuracy || exported.contains(key)) {
+        recalibrate.accept(arch);
         NetworkDescription subnet = net.extract(arch);
         byte[] model = deployment.model(subnet, arch, key);
         if (int8Accuracy) {
@@ -127,8 +139,8 @@ final class FinalStage {
    * exported as {@code models/subnet-KEY-fine-tuned.tflite}; done once, a resumed run skips it.
    */
   static void fineTuneMostAccurate(RunStore store, SearchSpace space, Supernet net, FineTuner tuner, double minutes,
-      List<Objective> objectives, SearchOptions options, Path run, Deployment deployment, PrintWriter log)
-      throws Exception {
+      List<Objective> objectives, List<Limit> limits, SearchOptions options, Path run, Deployment deployment,
+      PrintWriter log) throws Exception {
     int stage = options.iterations() + 1;
     Objective error = objectives.stream().filter(o -> o.kind() == Objective.Kind.ERROR).findFirst().orElse(null);
     if (error == null) {
@@ -136,8 +148,12 @@ final class FinalStage {
       return;
     }
     Map<String, Map<String, Double>> archive = store.archive(stage);
-    String best = Archives.front(store.archive(options.iterations()), objectives).stream()
-        .min(Comparator.comparingDouble(k -> archive.get(k).get(error.name()))).orElseThrow();
+    String best = Archives.feasibleFront(store.archive(options.iterations()), objectives, limits).stream()
+        .min(Comparator.comparingDouble(k -> archive.get(k).get(error.name()))).orElse(null);
+    if (best == null) {
+      log.println("fine-tune: skipped, no subnet is within the constraints");
+      return;
+    }
     if (store.hasAll(stage, best, List.of(FINE_TUNED_TEST_ERROR))) {
       return;
     }

@@ -89,10 +89,11 @@ public final class SearchJob {
 
   /** Starts a new run, or continues one when {@code options} is null and the run folder holds one. */
   public Path execute(SearchOptions given) throws Exception {
-    long started = System.nanoTime();
     MeterRegistry metrics = new SimpleMeterRegistry();
-    try (RunStore store = RunStore.open(run)) {
+    try (RunLock lock = RunLock.acquire(run); RunStore store = RunStore.open(run)) {
       SearchOptions options = resolve(store, given);
+      RunClock clock = RunClock.resume(store);
+      long started = clock.origin();
       SearchSpace space = SearchSpaceLoader.load(options.space());
       SearchData data = SearchData.load(options.data(), options.validationImages(), options.labels(), options.seed());
       ImageSet trainSet = data.trainSet();
@@ -118,7 +119,7 @@ public final class SearchJob {
         if (!entries.isEmpty()) {
           fleet = Fleet.start(entries, Fleet.Settings.DEFAULT, new AgentCredentials(
               options.agentTokenFile() == null ? null : Path.of(options.agentTokenFile()),
-              options.agentTrustCert() == null ? null : Path.of(options.agentTrustCert())));
+              options.agentTrustCert() == null ? null : Path.of(options.agentTrustCert()), options.insecureToken()));
           devices = fleet.agents().stream().filter(Fleet.AgentStatus::up)
               .map(Fleet.AgentStatus::deviceKind).distinct().toList();
           log.printf("fleet: %s%n", fleet.agents().stream().map(a -> a.target() + " (" + a.deviceKind()
@@ -190,9 +191,11 @@ public final class SearchJob {
         NatSearch.Settings settings = new NatSearch.Settings(objectives, limits, options.initialSamples(),
             options.iterations(), options.candidates(), options.population(), options.generations(), 150,
             options.seed());
+        clock.checkpoint();
         NatSearch search = new NatSearch(space, store, evaluators, adapter, settings, line -> {
           log.println(line);
           log.flush();
+          clock.checkpoint(); // every line is a step of progress: the run's time is kept with it
         });
         if (options.timeLimitMinutes() > 0) {
           // the fine-tune's minutes are kept back; the next iteration and the final stage are each guessed to take
@@ -218,15 +221,16 @@ public final class SearchJob {
         }
         timed(metrics, "iterations", search::run);
         timed(metrics, "final test", () -> FinalStage.run(store, space, net, arch -> options.ssl()
-            ? knn.accuracy(net, arch, data.labelled(), test) : subnets.accuracy(net, arch, test), objectives, options,
-            run, deployment, log));
+            ? knn.accuracy(net, arch, data.labelled(), test) : subnets.accuracy(net, arch, test),
+            arch -> subnets.recalibrate(net, arch), objectives, limits, options, run, deployment, log));
         if (options.fineTuneMinutes() > 0) {
           double minutes = fineTuneMinutes(options, (System.nanoTime() - started) / 6e10);
           timed(metrics, "fine-tune", () -> FinalStage.fineTuneMostAccurate(store, space, net,
-              arch -> fineTune(net, arch, data, options, minutes, subnets, manager), minutes, objectives, options, run,
-              deployment, log));
+              arch -> fineTune(net, arch, data, options, minutes, subnets, manager), minutes, objectives, limits, options,
+              run, deployment, log));
         }
-        SearchReport.write(store, space, objectives, run, metrics);
+        clock.checkpoint();
+        SearchReport.write(store, space, objectives, limits, run, metrics);
         net.close();
       } finally {
         if (fleet != null) {

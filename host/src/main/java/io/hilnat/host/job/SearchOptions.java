@@ -27,13 +27,14 @@ import java.util.List;
  * @param proxyPool seed the initial archive with the TE-NAS proxies' best of so many random subnets; 0: at random
  * @param ntkImages training images in the NTK of a subnet's condition number (a batch: cost grows with its square)
  * @param regionInputs points on the segment whose linear regions are counted
+ * @param insecureToken send the agents' token over plaintext to agents beyond loopback (no {@code agentTrustCert})
  */
 public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, double timeLimitMinutes, int batch,
     Boolean augment, Integer randomSubnets, List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
     int candidates, int population, int generations, int adaptSteps, int adaptSubnets, Double adaptLr, int validationImages,
     int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
     int ntkImages, int regionInputs, long seed, String delegate, String precision, String agentTokenFile,
-    String agentTrustCert) {
+    String agentTrustCert, boolean insecureToken) {
 
   /** TE-NAS's proxies as a search computes them unless told otherwise (runs stored before these options: 0). */
   public static final int NTK_IMAGES = 16;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hilnat.host.search.Archives;
+import io.hilnat.host.search.Limit;
 import io.hilnat.host.search.Hypervolumes;
 import io.hilnat.host.search.Objective;
 import io.hilnat.host.search.Pareto;
@@ -55,8 +56,8 @@ public final class SearchReport {
       {"hilnat.search.phase.final test", "final test of the front and export"},
       {"hilnat.search.phase.fine-tune", "fine-tune"}};
 
-  public static void write(RunStore store, SearchSpace space, List<Objective> objectives, Path run,
-      MeterRegistry metrics) throws Exception {
+  public static void write(RunStore store, SearchSpace space, List<Objective> objectives, List<Limit> limits,
+      Path run, MeterRegistry metrics) throws Exception {
     List<RunStore.Row> rows = store.rows();
     int last = rows.stream().mapToInt(RunStore.Row::iteration).max().orElse(0);
     int finalStage = last;
@@ -68,7 +69,8 @@ public final class SearchReport {
     Files.writeString(run.resolve("evaluations.csv"), all);
 
     Map<String, Map<String, Double>> archive = store.archive(finalStage);
-    List<String> front = Archives.front(archive, objectives);
+    // the front within the constraints: what was tested and exported, and nothing that breaks a limit
+    List<String> front = Archives.feasibleFront(archive, objectives, limits);
     StringBuilder csv = new StringBuilder("arch_key");
     objectives.forEach(o -> csv.append(',').append(o.name()));
     csv.append(",test_top1_percent,test_top1_int8_percent,model,arch_json\n");
@@ -174,7 +176,13 @@ public final class SearchReport {
             t.get("total_s").asDouble()));
       }
     }
-    md.append("\n## Front (validation error during the search; test top-1 with the final weights)\n\n| arch |");
+    md.append("\n## Front (validation error during the search; test top-1 with the final weights)\n\n");
+    if (!limits.isEmpty()) {
+      md.append(front.isEmpty()
+          ? "**No subnet of the archive is within " + limits + "**: nothing was tested or exported.\n\n"
+          : "Only subnets within " + limits + ".\n\n");
+    }
+    md.append("| arch |");
     objectives.forEach(o -> md.append(' ').append(o.label()).append(" |"));
     md.append(" test top-1 (%) | model |\n|---|");
     objectives.forEach(o -> md.append("---|"));

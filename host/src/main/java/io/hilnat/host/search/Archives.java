@@ -37,6 +37,22 @@ public final class Archives {
     return objectives.stream().mapToDouble(o -> values.get(o.name())).toArray();
   }
 
+  /**
+   * What a search delivers (reports, exports, fine-tunes): the front of the entries within every limit. An entry
+   * without a limit's value is not known to be within it, so it is left out.
+   */
+  public static List<String> feasibleFront(Map<String, Map<String, Double>> archive, List<Objective> objectives,
+      List<Limit> limits) {
+    Map<String, Map<String, Double>> feasible = new LinkedHashMap<>();
+    archive.forEach((k, v) -> {
+      if (limits.stream().allMatch(l -> v.containsKey(l.objective().name())
+          && l.violation(v.get(l.objective().name())) == 0)) {
+        feasible.put(k, v);
+      }
+    });
+    return front(feasible, objectives);
+  }
+
   /** Keys of the non-dominated complete entries, sorted by the first objective. */
   public static List<String> front(Map<String, Map<String, Double>> archive, List<Objective> objectives) {
     List<String> keys = new ArrayList<>(complete(archive, objectives).keySet());

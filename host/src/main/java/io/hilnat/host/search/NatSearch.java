@@ -98,6 +98,8 @@ public final class NatSearch {
 
   /** Run-store key of the last iteration of a search its {@link Gate} stopped early. */
   public static final String STOPPED_AFTER = "stopped_after_iteration";
+  /** Random draws or mutations tried per subnet wanted before a space counts as exhausted. */
+  static final int DRAWS_PER_SUBNET = 200;
 
   private Gate gate = (iteration, last) -> true;
 
@@ -157,15 +159,21 @@ public final class NatSearch {
     Random random = new Random(settings.seed());
     int wanted = settings.initialSamples() - archs.size();
     Map<String, Architecture> pool = new LinkedHashMap<>();
-    while (pool.size() < (seeder == null ? wanted : Math.max(wanted, seedPool))) {
+    int goal = seeder == null ? wanted : Math.max(wanted, seedPool);
+    // a small space may hold fewer new subnets than asked for: draws are bounded, not the pool's size
+    for (long draws = 0; pool.size() < goal && draws < DRAWS_PER_SUBNET * (long) goal; draws++) {
       Architecture a = space.sample(random);
       String k = ArchitectureFormat.key(space, a);
       if (!archs.containsKey(k)) {
         pool.putIfAbsent(k, a);
       }
     }
+    if (pool.size() < goal) {
+      log.accept(String.format("iteration 0: %d random draws found only %d new subnets of the %d asked for: the "
+          + "space is nearly exhausted", DRAWS_PER_SUBNET * (long) goal, pool.size(), goal));
+    }
     List<Architecture> chosen = seeder == null ? new ArrayList<>(pool.values())
-        : seeder.choose(new ArrayList<>(pool.values()), wanted);
+        : seeder.choose(new ArrayList<>(pool.values()), Math.min(wanted, pool.size()));
     chosen.forEach(a -> archs.put(ArchitectureFormat.key(space, a), a));
     String origin = seeder == null ? "initial" : "initial (seeded)";
     List<RunStore.Candidate> out = new ArrayList<>();
@@ -213,7 +221,8 @@ public final class NatSearch {
     }
     Random random = new Random(settings.seed() * 31 + it);
     List<int[]> parents = best(archive, Math.max(1, archive.size() / 4));
-    while (out.size() < settings.candidates()) {
+    int attempts = 0;
+    while (out.size() < settings.candidates() && attempts++ < DRAWS_PER_SUBNET * settings.candidates()) {
       // the predicted front had too few new subnets: mutate good ones, as the evolutionary search would
       int[] parent = parents.get(random.nextInt(parents.size()));
       List<Architecture> neighbours = space.neighbours(space.decode(parent));
@@ -222,8 +231,9 @@ public final class NatSearch {
         out.add(new RunStore.Candidate(it, k, "mutation", Map.of()));
       }
     }
-    log.accept(String.format("iteration %d: %d subnets on the surrogate front, %d new; evaluating %d", it,
-        front.size(), fresh.size(), out.size()));
+    log.accept(String.format("iteration %d: %d subnets on the surrogate front, %d new; evaluating %d%s", it,
+        front.size(), fresh.size(), out.size(), out.size() < settings.candidates()
+            ? " (fewer than " + settings.candidates() + ": mutations of the best found no other new subnet)" : ""));
     return out;
   }
 
@@ -271,14 +281,19 @@ public final class NatSearch {
   }
 
   private void evaluate(int it, List<RunStore.Candidate> candidates) throws Exception {
-    int done = 0;
-    for (RunStore.Candidate c : candidates) {
-      Architecture arch = space.decode(genes(c.archKey()));
-      for (Evaluator e : evaluators) {
+    // evaluator by evaluator, each over the whole batch: a fleet then measures the batch on all its agents at once
+    for (Evaluator e : evaluators) {
+      List<String> missing = new ArrayList<>();
+      for (RunStore.Candidate c : candidates) {
         if (!store.hasAll(it, c.archKey(), e.provides())) {
-          store.record(it, c.archKey(), e.evaluate(arch));
+          missing.add(c.archKey());
         }
       }
+      List<Architecture> archs = missing.stream().map(k -> space.decode(genes(k))).toList();
+      e.evaluateAll(archs, (i, values) -> store.record(it, missing.get(i), values));
+    }
+    int done = 0;
+    for (RunStore.Candidate c : candidates) {
       done++;
       Map<String, Double> values = store.archive(it).get(c.archKey());
       StringBuilder line = new StringBuilder(String.format("iteration %d [%d/%d] %s:", it, done, candidates.size(),

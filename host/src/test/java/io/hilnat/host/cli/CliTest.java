@@ -103,7 +103,7 @@ class CliTest {
 
     Run badAgent = run("agents", "describe", "--agent", "localhost");
     assertEquals(2, badAgent.code());
-    assertTrue(badAgent.err().contains("not HOST:PORT"), badAgent.err());
+    assertTrue(badAgent.err().contains("is neither HOST:PORT"), badAgent.err());
 
     Run missing = run("bench", dir.resolve("nope.tflite").toString(), "--agent", agent.target());
     assertEquals(2, missing.code());
@@ -214,7 +214,7 @@ class CliTest {
       new SearchJob(search, new PrintWriter(new StringWriter(), true)).execute(new SearchOptions(
           "src/test/resources/spaces/micro.yaml", "fashion-mnist", supernet.toString(), 3, 0, 0.001, 16, true, 1,
           List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, validation, 32, 5, 2, 0, false,
-          1.0, null, 0, 0, 0, 1, null, null, null, null));
+          1.0, null, 0, 0, 0, 1, null, null, null, null, false));
       String report = Files.readString(search.resolve("report.md"));
       assertEquals(validation != 200, report.contains("**Warning:** the supernet " + supernet + " was trained on this "
           + "search's validation images (it held out 200 images of fashion-mnist (seed 1), the search validates on "

@@ -122,7 +122,7 @@ class FleetTest {
       FleetException refused = assertThrows(FleetException.class, () -> Fleet.start(entries, Fleet.Settings.DEFAULT));
       assertTrue(refused.getMessage().contains("missing token") && refused.getMessage().contains("--token-file"),
           refused.getMessage());
-      try (Fleet fleet = Fleet.start(entries, Fleet.Settings.DEFAULT, new AgentCredentials(token, null))) {
+      try (Fleet fleet = Fleet.start(entries, Fleet.Settings.DEFAULT, new AgentCredentials(token, null, false))) {
         byte[] model = new TfliteExporter().export(new RandomNetworks(2).mbconvNet("secured", 3, 16, 1, 10));
         FleetResult r = fleet.submit(KIND, model, "secured", BenchmarkRequest.newBuilder().setRuns(3).build())
             .get(60, TimeUnit.SECONDS);

@@ -27,7 +27,7 @@ class ProxySearchTest {
   void searchWithNtkAsAnObjectiveStoresItForEverySubnetItEvaluates() throws Exception {
     Path run = dir.resolve("run");
     SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0, 0, 16, true, 1,
-        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, null, 200, 32, 5, 1, 0.1, false, 1.0, null, 12, 8, 100, 1, null, null, null, null);
+        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, null, 200, 32, 5, 1, 0.1, false, 1.0, null, 12, 8, 100, 1, null, null, null, null, false);
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
 

@@ -16,7 +16,7 @@ class SearchOptionsTest {
 
   private static SearchOptions options(boolean augment) {
     return new SearchOptions("tiny-mbv3", "fashion-mnist", null, 300, 7.5, 15, 128, augment, 2, List.of("error", "latency"),
-        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, 0.005, 3000, 480, 30, 5, 0, false, 1.0, null, 0, 0, 0, 1, null, null, null, null);
+        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, 0.005, 3000, 480, 30, 5, 0, false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
   }
 
   @Test

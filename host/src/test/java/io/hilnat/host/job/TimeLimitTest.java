@@ -28,7 +28,7 @@ class TimeLimitTest {
     Path run = dir.resolve("run");
     SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0,
         0.001, 16, true, 1, List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, 200, 32, 5, 2, 0, false,
-        1.0, null, 0, 0, 0, 1, null, null, null, null);
+        1.0, null, 0, 0, 0, 1, null, null, null, null, false);
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
 
@@ -67,6 +67,6 @@ class TimeLimitTest {
   private static SearchOptions withLimits(double timeLimitMinutes, double fineTuneMinutes) {
     return new SearchOptions("tiny-mbv3", "fashion-mnist", null, 3, 0, timeLimitMinutes, 16, false, 1,
         List.of("error", "latency"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, 200, 32, 5, 2, fineTuneMinutes,
-        false, 1.0, null, 0, 0, 0, 1, null, null, null, null);
+        false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
   }
 }

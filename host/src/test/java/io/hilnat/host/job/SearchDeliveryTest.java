@@ -1,0 +1,122 @@
+package io.hilnat.host.job;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hilnat.host.search.Objective;
+import io.hilnat.host.search.StructureEvaluator;
+import io.hilnat.host.space.ArchitectureFormat;
+import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.space.SearchSpaceLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a search delivers obeys it: constraints bind the reported front, the exported models and the fine-tuned
+ * subnet; a resumed final stage exports the same bytes; a small space ends; one search per run folder.
+ */
+class SearchDeliveryTest {
+
+  static final String SPACE = "src/test/resources/spaces/micro.yaml";
+
+  @TempDir Path dir;
+
+  @Test
+  void onlySubnetsWithinTheLimitAreReportedAndExported() throws Exception {
+    SearchSpace space = SearchSpaceLoader.load(SPACE);
+    Objective madds = Objective.parse("madds", null);
+    StructureEvaluator count = new StructureEvaluator(space, 1, 10, List.of(madds));
+    double smallest = count.evaluate(space.smallest()).get(0).value();
+    double largest = count.evaluate(space.largest()).get(0).value();
+    // the largest subnet is always in the initial archive and the most accurate: the limit rules it out
+    double limit = (smallest + largest) / 2;
+    String constraint = String.format(Locale.ROOT, "madds<=%.6f", madds.display(limit));
+    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
+        List.of("error", "madds"), List.of(constraint), List.of(), 6, 1, 2, 20, 3, 2, 2, null, 200, 32, 5, 3, 0.05,
+        false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+    StringWriter log = new StringWriter();
+    Path run = dir.resolve("run");
+    new SearchJob(run, new PrintWriter(log, true)).execute(options);
+
+    JsonNode pareto = new ObjectMapper().readTree(run.resolve("pareto.json").toFile());
+    assertTrue(pareto.size() > 0, log.toString());
+    String largestKey = ArchitectureFormat.key(space, space.largest());
+    for (JsonNode subnet : pareto) {
+      assertTrue(subnet.get("madds").asDouble() <= madds.display(limit) + 1e-9, "over the limit: " + subnet);
+      assertFalse(subnet.get("arch_key").asText().equals(largestKey));
+    }
+    try (Stream<Path> models = Files.list(run.resolve("models"))) {
+      for (Path model : (Iterable<Path>) models::iterator) {
+        String name = model.getFileName().toString();
+        assertFalse(name.contains(largestKey.replace(',', '-')), "the infeasible largest subnet was exported: " + name);
+      }
+    }
+    assertTrue(log.toString().contains("within [" + "madds<="), log.toString());
+    assertTrue(Files.readString(run.resolve("report.md")).contains("Only subnets within"));
+  }
+
+  /** The micro space has 36 subnets: asking for more than it holds ends, with fewer, and says so. */
+  @Test
+  void aSearchOnASpaceOfAFewDozenSubnetsEnds() throws Exception {
+    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
+        List.of("error", "madds"), List.of(), List.of(), 40, 2, 6, 20, 3, 2, 2, null, 200, 32, 5, 1, 0,
+        false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+    StringWriter log = new StringWriter();
+    new SearchJob(dir.resolve("exhausted"), new PrintWriter(log, true)).execute(options);
+    assertTrue(log.toString().contains("the space is nearly exhausted"), log.toString());
+    assertTrue(log.toString().contains("mutations of the best found no other new subnet"), log.toString());
+  }
+
+  @Test
+  void aSecondSearchOnARunFolderInUseIsRefusedNamingTheFirst() throws Exception {
+    Path run = dir.resolve("busy");
+    try (RunLock first = RunLock.acquire(run)) {
+      SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
+          List.of("error", "madds"), List.of(), List.of(), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 5, 1, 0,
+          false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+      String refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(options)).getMessage();
+      assertTrue(refused.contains("is in use by another search (process " + ProcessHandle.current().pid()), refused);
+    }
+    // released: the folder is usable again (the lock of a killed process goes with it, as the OS keeps it)
+    RunLock.acquire(run).close();
+  }
+
+  /**
+   * A run resumed after its final test accuracies were stored (as a crash during the export leaves it) exports
+   * exactly the models an uninterrupted run did: each with its own subnet's batch-norm statistics.
+   */
+  @Test
+  void aResumedFinalStageExportsTheSameBytes() throws Exception {
+    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
+        List.of("error", "madds"), List.of(), List.of(), 6, 1, 2, 20, 3, 2, 2, null, 200, 32, 5, 3, 0,
+        false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+    Path run = dir.resolve("final");
+    new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(options);
+    java.util.Map<String, byte[]> uninterrupted = new java.util.TreeMap<>();
+    try (Stream<Path> models = Files.list(run.resolve("models"))) {
+      for (Path m : (Iterable<Path>) models::iterator) {
+        uninterrupted.put(m.getFileName().toString(), Files.readAllBytes(m));
+        Files.delete(m);
+      }
+    }
+    assertTrue(uninterrupted.keySet().stream().filter(n -> n.endsWith(".tflite")).count() >= 2, uninterrupted.keySet().toString());
+    StringWriter log = new StringWriter();
+    new SearchJob(run, new PrintWriter(log, true)).execute(null);
+    for (var e : uninterrupted.entrySet()) {
+      Path again = run.resolve("models").resolve(e.getKey());
+      assertTrue(Files.exists(again), e.getKey() + " exported again: " + log);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(), Files.readAllBytes(again),
+          e.getKey() + " differs from the uninterrupted run's");
+    }
+  }
+}
