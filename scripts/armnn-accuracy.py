@@ -1,17 +1,21 @@
 #!/usr/bin/python3
-"""Top-1 of an exported .tflite on Fashion-MNIST's 10,000 raw test images in Arm NN (CpuRef), a runtime that
-shares no code with TFLite or hilnat. The images go in as an app has them: pixel / 255 for a float32 input, the
-pixels rounded to whole values for a uint8 (int8 model) input, resized to the model's input as its sidecar says (area averaging when shrinking, bilinear when enlarging); the class labels come
-from the model's own metadata (labels.txt zipped onto the model).
+"""Top-1 of an exported .tflite in Arm NN (CpuRef), a runtime that shares no code with TFLite or hilnat, on
+Fashion-MNIST's 10,000 raw test images or on an image folder. The images go in as an app has them: pixel / 255
+for a float32 input, the pixels rounded to whole values for a uint8 (int8 model) input, resized to the model's
+input (area averaging when shrinking, bilinear when enlarging, as hilnat resizes); the class labels come from the
+model's own metadata (labels.txt zipped onto the model), and a folder's class sub-folders are matched to them by
+name.
 
-usage: scripts/armnn-accuracy.py MODEL.tflite [IDX_DIR]   (default IDX_DIR: Debian's dataset-fashion-mnist)
+usage: scripts/armnn-accuracy.py MODEL.tflite [IDX_DIR]        (default IDX_DIR: Debian's dataset-fashion-mnist)
+       scripts/armnn-accuracy.py MODEL.tflite --folder DIR     (DIR/<class>/*.png|jpg|jpeg, e.g. a folder's test/)
 prints one JSON line: {"top1": ..., "images": ..., "labels": [...], "runtime": ...}
-Needs Debian's python3-pyarmnn and python3-numpy; run with /usr/bin/python3.
+Needs Debian's python3-pyarmnn and python3-numpy (python3-pil for --folder); run with /usr/bin/python3.
 """
 import gzip
 import io
 import json
 import math
+import os
 import sys
 import zipfile
 
@@ -49,18 +53,37 @@ def axis_matrix(src, dst):
     return m
 
 
+def folder(root, labels, channels):
+    """The images of root/<class>/, each as HWC floats in [0, 1] with the model's channels (PIL's "L" for gray, as
+    hilnat converts colour), and the index of its folder's name among the model's labels."""
+    from PIL import Image
+    images, truth = [], []
+    for name in sorted(os.listdir(root)):
+        if not os.path.isdir(os.path.join(root, name)):
+            continue
+        if name not in labels:
+            sys.exit("class folder '%s' is not among the model's labels %s" % (name, labels))
+        for file in sorted(os.listdir(os.path.join(root, name))):
+            if file.lower().endswith((".png", ".jpg", ".jpeg")):
+                with Image.open(os.path.join(root, name, file)) as im:
+                    pixels = np.asarray(im.convert("L" if channels == 1 else "RGB"), dtype=np.float32) / 255.0
+                images.append(pixels.reshape(pixels.shape[0], pixels.shape[1], channels))
+                truth.append(labels.index(name))
+    if not images:
+        sys.exit(root + ": no class sub-folders with .png/.jpg/.jpeg images")
+    return images, truth
+
+
 def labels_of(model_path):
     with zipfile.ZipFile(model_path) as z:
         return z.read("labels.txt").decode("utf-8").splitlines()
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
+    folder_mode = len(sys.argv) == 4 and sys.argv[2] == "--folder"
+    if len(sys.argv) not in (2, 3) and not folder_mode:
         sys.exit(__doc__)
     model_path = sys.argv[1]
-    root = sys.argv[2] if len(sys.argv) == 3 else IDX_DIR
-    images = idx(root + "/t10k-images-idx3-ubyte.gz").astype(np.float32) / 255.0
-    truth = idx(root + "/t10k-labels-idx1-ubyte.gz")
     labels = labels_of(model_path)
 
     import pyarmnn as ann
@@ -78,11 +101,19 @@ def main():
     net_id, _ = runtime.LoadNetwork(optimized)
 
     uint8 = input_binding[1].GetDataType() == ann.DataType_QAsymmU8
-    m = axis_matrix(images.shape[1], size).astype(np.float32)
+    if folder_mode:
+        images, truth = folder(sys.argv[3], labels, channels)
+    else:
+        root = sys.argv[2] if len(sys.argv) == 3 else IDX_DIR
+        gray = idx(root + "/t10k-images-idx3-ubyte.gz").astype(np.float32) / 255.0
+        images = [np.repeat(g[:, :, None], channels, axis=2) for g in gray]
+        truth = idx(root + "/t10k-labels-idx1-ubyte.gz")
     correct = 0
     for i in range(len(images)):
-        plane = m @ images[i] @ m.T
-        x = np.repeat(plane[:, :, None], channels, axis=2).reshape(1, size, size, channels)
+        rows = axis_matrix(images[i].shape[0], size).astype(np.float32)
+        cols = axis_matrix(images[i].shape[1], size).astype(np.float32)
+        x = np.stack([rows @ images[i][:, :, c] @ cols.T for c in range(channels)], axis=2)
+        x = x.reshape(1, size, size, channels)
         # an int8 model takes the resized image's pixels, rounded to whole values as an app's bitmap holds them
         x = np.clip(np.rint(x * 255), 0, 255).astype(np.uint8) if uint8 else x.astype(np.float32)
         inputs = ann.make_input_tensors([input_binding], [x])

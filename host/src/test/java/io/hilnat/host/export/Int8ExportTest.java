@@ -66,6 +66,15 @@ class Int8ExportTest {
         var uploaded = client.upload(model, sha, net.name());
         assertEquals("uint8", uploaded.getInputs(0).getDtype());
         assertEquals("float32", uploaded.getOutputs(0).getDtype());
+        if (n == 0) { // an fp32 model's input (pixel / 255) given to an int8 model is refused, not truncated to 0
+          float[] scaled = RandomNetworks.toNhwc(image(random, channels, size)[0], channels, size);
+          for (int i = 0; i < scaled.length; i++) {
+            scaled[i] /= 255f;
+          }
+          String refused = assertThrows(RuntimeException.class,
+              () -> client.infer(sha, List.of(scaled), 1, "xnnpack")).getMessage();
+          assertTrue(refused.contains("whole numbers 0..255"), refused);
+        }
         double errorSum = 0;
         double normSum = 0;
         for (int t = 0; t < 10; t++) {

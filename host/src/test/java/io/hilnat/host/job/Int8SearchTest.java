@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class Int8SearchTest {
     Path run = dir.resolve("run");
     SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0,
         0, 16, true, 1, List.of("error", "latency"), List.of(), List.of(), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 5, 2, 0,
-        false, 1.0, null, 0, 0, 0, 1, null, "int8", null, null);
+        false, 1.0, null, 0, 0, 0, 1, null, "int8", null, null, false);
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
     assertTrue(log.toString().contains(", int8 "), log.toString());
@@ -51,5 +52,49 @@ class Int8SearchTest {
     assertTrue(anyExported);
     assertTrue(Files.readString(run.resolve("pareto.csv")).lines().findFirst().orElseThrow()
         .contains("test_top1_int8_percent"));
+  }
+
+  /**
+   * "Your own images": a colour image folder goes search, int8 export, then Arm NN alone with the class names read
+   * from the model's metadata, and Arm NN's top-1 is the one the search reported.
+   */
+  @Test
+  void anImageFolderGoesFromSearchToArmNnWithItsLabelsInside() throws Exception {
+    Path images = dir.resolve("colour");
+    Process make = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "../scripts/MakeColourFolder.java", images.toString(), "28", "600").inheritIO().start();
+    assertEquals(0, make.waitFor());
+    Path run = dir.resolve("folder-run");
+    SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml",
+        // trained well enough that its predictions are not ties a rounding flips: 300 steps of 32 images
+        "folder:" + images + "?size=28&channels=3", null, 300, 0, 0, 32, true, 1, List.of("error", "latency"),
+        List.of(), List.of(), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 5, 2, 0, false, 1.0, null, 0, 0, 0, 1, null,
+        "int8", null, null, false);
+    new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(options);
+    List<String> classes = Files.list(images.resolve("test")).map(p -> p.getFileName().toString()).sorted().toList();
+    int checked = 0;
+    for (JsonNode subnet : new ObjectMapper().readTree(run.resolve("pareto.json").toFile())) {
+      if (subnet.get("model").asText().isEmpty()) {
+        continue;
+      }
+      Process armnn = new ProcessBuilder("/usr/bin/python3", "../scripts/armnn-accuracy.py",
+          run.resolve(subnet.get("model").asText()).toString(), "--folder", images.resolve("test").toString())
+          .redirectErrorStream(true).start();
+      String out = new String(armnn.getInputStream().readAllBytes()).strip();
+      assertEquals(0, armnn.waitFor(), out);
+      JsonNode armnnResult = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+      List<String> labels = new ArrayList<>();
+      armnnResult.get("labels").forEach(l -> labels.add(l.asText()));
+      assertEquals(classes, labels, "the model's metadata names the folder's classes");
+      assertEquals("uint8", armnnResult.get("input_dtype").asText());
+      assertEquals(1000, armnnResult.get("images").asInt());
+      double reported = subnet.get("test_top1_int8_percent").asDouble();
+      System.out.printf("image folder, int8 %s: search reported %.2f %%, Arm NN %.2f %%%n", subnet.get("arch_key").asText(),
+          reported, 100 * armnnResult.get("top1").asDouble());
+      assertEquals(reported, 100 * armnnResult.get("top1").asDouble(), 1.0,
+          "Arm NN gives the int8 top-1 the search reported (1000 images: 1 point is 10 of them)");
+      checked++;
+    }
+    assertTrue(checked > 0);
   }
 }
