@@ -203,7 +203,7 @@ public final class SearchCommand implements Callable<Integer> {
     List<String> fleet = new java.util.ArrayList<>(agents);
     if (fleetFile != null) {
       for (FleetEntry e : FleetFile.read(fleetFile)) {
-        fleet.add(e.declaredKind() == null ? e.target() : e.target() + " " + e.declaredKind());
+        fleet.add(e.spec());
       }
     }
     SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,

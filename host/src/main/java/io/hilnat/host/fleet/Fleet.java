@@ -331,7 +331,7 @@ public final class Fleet implements AutoCloseable {
       this.target = entry.target();
       this.declaredKind = entry.declaredKind();
       this.kind = entry.declaredKind();
-      this.client = credentials.connect(address);
+      this.client = entry.credentials(credentials).connect(address);
       this.worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fleet-agent-" + entry.target());
         t.setDaemon(true);

@@ -19,15 +19,16 @@ import java.util.Set;
  *   <li>plain lines {@code host:port [device-kind]} (or {@code adb:[serial] [device-kind]}, see
  *       {@link FleetEntry}); blank lines and {@code #} comments are skipped;
  *   <li>YAML ({@code .yaml}/{@code .yml}): {@code agents:} followed by a list whose items are either such a
- *       string or a map {@code {target: host:port, kind: device-kind}}.
+ *       string or a map {@code {target: host:port, kind: device-kind, token_file: FILE, tls_cert: CERT}}.
  * </ul>
  *
- * Every error names the file, the line and what was expected there.
+ * A relative token or certificate path is read from the fleet file's folder. Every error names the file, the line
+ * and what was expected there.
  */
 public final class FleetFile {
 
   private static final String YAML_EXPECTED = "`agents:` followed by a list of `host:port [device-kind]` "
-      + "strings or `{target: host:port, kind: device-kind}` maps";
+      + "strings or `{target: host:port, kind: device-kind, token_file: FILE, tls_cert: CERT}` maps";
 
   private FleetFile() {}
 
@@ -70,17 +71,17 @@ public final class FleetFile {
         if (item.isTextual()) {
           entries.add(parse(file, line, item.asText()));
         } else if (item.isObject() && item.has("target") && item.get("target").isTextual()
-            && Set.of("target", "kind").containsAll(fieldNames(item))
-            && (!item.has("kind") || item.get("kind").isTextual())) {
-          String kind = item.has("kind") ? item.get("kind").asText() : null;
+            && Set.of("target", "kind", "token_file", "tls_cert").containsAll(fieldNames(item))
+            && fieldNames(item).stream().allMatch(f -> item.get(f).isTextual())) {
           try {
-            entries.add(new FleetEntry(item.get("target").asText(), kind));
+            entries.add(resolved(file, new FleetEntry(item.get("target").asText(), text(item, "kind"),
+                text(item, "token_file"), text(item, "tls_cert"))));
           } catch (IllegalArgumentException e) {
             throw new FleetException(file + " line " + line + ": " + e.getMessage());
           }
         } else {
-          throw new FleetException(file + " line " + line + ": expected `host:port [device-kind]` or "
-              + "`{target: host:port, kind: device-kind}`, got " + item);
+          throw new FleetException(file + " line " + line + ": expected " + FleetEntry.EXPECTED + " or "
+              + "`{target: host:port, kind: device-kind, token_file: FILE, tls_cert: CERT}`, got " + item);
         }
       }
       if (p.nextToken() != JsonToken.END_OBJECT) {
@@ -100,9 +101,20 @@ public final class FleetFile {
     return names;
   }
 
+  private static String text(JsonNode item, String field) {
+    return item.has(field) ? item.get(field).asText() : null;
+  }
+
+  /** The entry with its token and certificate paths taken from the fleet file's folder when relative. */
+  private static FleetEntry resolved(Path file, FleetEntry e) {
+    Path dir = file.toAbsolutePath().getParent();
+    return new FleetEntry(e.target(), e.declaredKind(), e.tokenFile() == null ? null
+        : dir.resolve(e.tokenFile()).toString(), e.trustCert() == null ? null : dir.resolve(e.trustCert()).toString());
+  }
+
   private static FleetEntry parse(Path file, int line, String content) {
     try {
-      return FleetEntry.parse(content);
+      return resolved(file, FleetEntry.parse(content));
     } catch (IllegalArgumentException e) {
       throw new FleetException(file + " line " + line + ": " + e.getMessage());
     }

@@ -158,7 +158,16 @@ class FleetTest {
         "host:port [device-kind]");
     assertError(Files.writeString(dir.resolve("port.txt"), "host:http\n"), "port.txt line 1", "host:http");
     assertError(Files.writeString(dir.resolve("bad.yaml"), "agents:\n  - a:1\n  - kind: rpi4\n"),
-        "bad.yaml line 3", "{target: host:port, kind: device-kind}");
+        "bad.yaml line 3", "{target: host:port, kind: device-kind, token_file: FILE, tls_cert: CERT}");
+    // an agent's own token and certificate, relative to the fleet file, kept through a search's stored spec
+    Path own = Files.writeString(dir.resolve("own.txt"), "10.0.0.7:50051 rpi5 token=pi5.token tls=pi5.pem\n");
+    FleetEntry entry = FleetFile.read(own).get(0);
+    assertEquals(dir.resolve("pi5.token").toAbsolutePath().toString(), entry.tokenFile());
+    assertEquals(dir.resolve("pi5.pem").toAbsolutePath().toString(), entry.trustCert());
+    assertEquals(entry, FleetEntry.parse(entry.spec()));
+    Path ownYaml = Files.writeString(dir.resolve("own.yaml"),
+        "agents:\n  - {target: 10.0.0.7:50051, kind: rpi5, token_file: pi5.token}\n");
+    assertEquals(dir.resolve("pi5.token").toAbsolutePath().toString(), FleetFile.read(ownYaml).get(0).tokenFile());
     assertError(Files.writeString(dir.resolve("top.yml"), "hosts:\n  - a:1\n"), "top.yml line 1", "`agents:`");
     assertError(Files.writeString(dir.resolve("broken.yaml"), "agents:\n  - a:1\n - [\n"), "broken.yaml line",
         "not valid YAML");

@@ -119,4 +119,29 @@ class SearchDeliveryTest {
           e.getKey() + " differs from the uninterrupted run's");
     }
   }
+
+  /** An agent that wants a token over TLS: a search naming both in its agent's entry works; one without fails. */
+  @Test
+  void aSearchThroughATokenAndTlsAgentWorksAndWithoutTheTokenFailsClearly() throws Exception {
+    Path tls = Path.of("../device-agent/src/test/resources/tls").toAbsolutePath();
+    Path token = Files.writeString(dir.resolve("token"), "s3cret-token\n");
+    try (io.hilnat.host.agentclient.LocalAgent agent = io.hilnat.host.agentclient.LocalAgent.start(dir.resolve("cache"),
+        "--token-file", token.toString(), "--tls-cert", tls.resolve("cert.pem").toString(), "--tls-key",
+        tls.resolve("key.pem").toString())) {
+      String entry = agent.target() + " token=" + token + " tls=" + tls.resolve("cert.pem");
+      SearchOptions secured = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
+          List.of("error", "latency"), List.of(), List.of(entry), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 3, 1, 0,
+          false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+      StringWriter log = new StringWriter();
+      new SearchJob(dir.resolve("secured"), new PrintWriter(log, true)).execute(secured);
+      assertTrue(Files.readString(dir.resolve("secured/evaluations.csv")).contains("latency@linux-x86_64"), log.toString());
+
+      SearchOptions noToken = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
+          List.of("error", "latency"), List.of(), List.of(agent.target() + " tls=" + tls.resolve("cert.pem")), 4, 0, 2,
+          20, 3, 2, 2, null, 200, 32, 3, 1, 0, false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+      Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+          () -> new SearchJob(dir.resolve("no-token"), new PrintWriter(new StringWriter(), true)).execute(noToken));
+      assertTrue(refused.getMessage().contains("missing token"), refused.getMessage());
+    }
+  }
 }
