@@ -284,8 +284,10 @@ public final class AgentCore {
             .setIdlePowerMw(e.idlePowerMw()).setUncertaintyMj(e.uncertaintyMj())
             .setSampleRateHz(profile.energy().sampleHz()).setSamples(e.samples()));
       }
+      // the kernel updates VmHWM lazily, so a peak read after memory was handed back can be below what was seen
+      long peak = Math.max(memory.peakKb(), Math.max(residentBefore, residentAfterInit));
       result.setMemory(MemoryFootprint.newBuilder().setBeforeInitKb(residentBefore)
-          .setAfterInitKb(residentAfterInit).setPeakKb(memory.peakKb())
+          .setAfterInitKb(residentAfterInit).setPeakKb(peak)
           .setSource(peakReset ? "/proc/self/status: VmRSS, and VmHWM reset before init"
               : "/proc/self/status: VmRSS, and VmHWM since the agent started (clear_refs not writable)"));
     }

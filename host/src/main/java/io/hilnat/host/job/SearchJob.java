@@ -37,6 +37,7 @@ import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
+import io.hilnat.host.supernet.TrainerState;
 import io.hilnat.host.supernet.SupernetTrainer;
 import io.hilnat.host.supernet.ContrastiveTrainer;
 import io.hilnat.host.supernet.KnnProbe;
@@ -410,6 +411,12 @@ public final class SearchJob {
     if (options.adaptSteps() > 0) {
       try (NDManager scope = manager.newSubManager()) {
         Trainer trainer = trainer(net, data, options, options.adaptLr(), 1, options.seed() + 1000L * (iteration + 1), scope);
+        if (trainer instanceof ContrastiveTrainer contrastive) {
+          // the projection head goes on from the last training's: a new one each adaptation would start untrained
+          try (NDManager saved = scope.newSubManager()) {
+            contrastive.restoreHead(TrainerState.read(lastTraining(iteration), saved));
+          }
+        }
         SupernetTraining.run("adapt " + iteration, net, trainer, random -> {
           List<Architecture> archs = new ArrayList<>(List.of(net.space().largest()));
           for (int i = 0; i < options.adaptSubnets(); i++) {
@@ -425,6 +432,12 @@ public final class SearchJob {
       SupernetCheckpoint.saveHeldOut(dir, heldOut(options));
     }
     return dir;
+  }
+
+  /** The folder of the training before adaptation {@code iteration}: the previous adaptation's, or the warm-up's. */
+  private Path lastTraining(int iteration) {
+    Path supernets = run.resolve("supernet");
+    return iteration > 1 ? supernets.resolve(String.format("iter-%03d", iteration - 1)) : supernets.resolve("warmup");
   }
 
   /** The training images this search holds out for validation. */

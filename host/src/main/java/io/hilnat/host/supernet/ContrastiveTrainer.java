@@ -139,4 +139,29 @@ public final class ContrastiveTrainer implements Trainer {
       onStep.accept(s, step(subnets.apply(random), indices, lr, random.nextLong()));
     }
   }
+
+  /** The momentum and the projection head: the head is this trainer's, so without it a resume starts one afresh. */
+  @Override
+  public Map<String, NDArray> state() {
+    Map<String, NDArray> all = new java.util.LinkedHashMap<>(TrainerState.prefixed(TrainerState.MOMENTUM,
+        optimizer.velocities()));
+    all.putAll(TrainerState.prefixed(TrainerState.HEAD, head.trainable()));
+    return all;
+  }
+
+  @Override
+  public void restore(Map<String, NDArray> saved) {
+    TrainerState.unprefixed(TrainerState.MOMENTUM, saved).forEach(optimizer::restore);
+    restoreHead(saved);
+  }
+
+  /** The projection head alone, as a new adaptation takes it over from the one before. */
+  public void restoreHead(Map<String, NDArray> saved) {
+    TrainerState.unprefixed(TrainerState.HEAD, saved).forEach((name, values) -> {
+      NDArray p = head.trainable().get(name);
+      if (p != null && p.getShape().equals(values.getShape())) {
+        p.set(new NDIndex(":"), values);
+      }
+    });
+  }
 }

@@ -39,6 +39,21 @@ public final class NesterovSgd {
     }
   }
 
+  /** The momentum buffers by parameter name (the optimiser's own arrays: copy before changing). */
+  Map<String, NDArray> velocities() {
+    return velocity;
+  }
+
+  /** Sets the momentum of parameter {@code name} to a copy of {@code values}. */
+  void restore(String name, NDArray values) {
+    NDArray copy = state.create(values.toFloatArray(), values.getShape());
+    NDScope.unregister(copy);
+    NDArray old = velocity.put(name, copy);
+    if (old != null) {
+      old.close();
+    }
+  }
+
   /** Updates {@code parameters} from their gradients and zeroes them; false when the gradients were not finite. */
   public boolean step(Map<String, NDArray> parameters, double lr) {
     double squares = 0;

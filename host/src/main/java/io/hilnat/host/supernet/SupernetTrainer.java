@@ -10,6 +10,7 @@ import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -162,5 +163,15 @@ public final class SupernetTrainer implements Trainer {
       StepResult r = step(subnets.apply(random), order, from, batch, learningRate(s, totalSteps), random.nextLong());
       onStep.accept(s, r);
     }
+  }
+
+  @Override
+  public Map<String, NDArray> state() {
+    return TrainerState.prefixed(TrainerState.MOMENTUM, optimizer.velocities());
+  }
+
+  @Override
+  public void restore(Map<String, NDArray> saved) {
+    TrainerState.unprefixed(TrainerState.MOMENTUM, saved).forEach(optimizer::restore);
   }
 }

@@ -39,6 +39,7 @@ public final class SupernetTraining {
    */
   public static long runFor(String task, Supernet net, Trainer trainer, Function<Random, List<Architecture>> subnets,
       Path dir, String data, long done, double seconds, int checkpointEvery, LongConsumer sized) throws IOException {
+    resume(trainer, dir, done);
     long deadline = System.nanoTime() + (long) (seconds * 1e9);
     long length = sizeToBudget(task, net, trainer, subnets, dir, data, done, seconds);
     sized.accept(length);
@@ -53,7 +54,7 @@ public final class SupernetTraining {
           }
           return resized;
         });
-    SupernetCheckpoint.save(net, dir, data, reached);
+    checkpoint(net, trainer, dir, data, reached);
     return reached;
   }
 
@@ -73,7 +74,7 @@ public final class SupernetTraining {
           times[step < done + UNTIMED_STEPS ? 0 : 1] = System.nanoTime();
         }, FIXED);
     double secondsPerStep = (times[1] - times[0]) / 1e9 / (TIMING_STEPS - UNTIMED_STEPS);
-    SupernetCheckpoint.save(net, dir, data, reached);
+    checkpoint(net, trainer, dir, data, reached);
     return stepsWithin(seconds - (System.nanoTime() - start) / 1e9, reached, secondsPerStep);
   }
 
@@ -89,10 +90,24 @@ public final class SupernetTraining {
   public static long run(String task, Supernet net, Trainer trainer,
       Function<Random, List<Architecture>> subnets, Path dir, String data, long done, long total,
       int checkpointEvery) throws IOException {
+    resume(trainer, dir, done);
     long reached = train(task, net, trainer, subnets, dir, data, done, total, total, checkpointEvery, step -> { },
         FIXED);
-    SupernetCheckpoint.save(net, dir, data, reached);
+    checkpoint(net, trainer, dir, data, reached);
     return reached;
+  }
+
+  /** The supernet and the trainer's own state (momentum, a projection head), so a resume goes on from both. */
+  private static void checkpoint(Supernet net, Trainer trainer, Path dir, String data, long steps) throws IOException {
+    SupernetCheckpoint.save(net, dir, data, steps);
+    TrainerState.save(trainer, dir);
+  }
+
+  /** A run resumed at step {@code done} of {@code dir} takes back the trainer state checkpointed there. */
+  private static void resume(Trainer trainer, Path dir, long done) throws IOException {
+    if (done > 0) {
+      TrainerState.restore(trainer, dir);
+    }
   }
 
   /** Keeps the schedule length: (step reached, current length) -> current length. */
@@ -123,7 +138,7 @@ public final class SupernetTraining {
               images[0] / ((System.nanoTime() - start) / 1e9)));
           if ((i + 1) % checkpointEvery == 0) {
             try {
-              SupernetCheckpoint.save(net, dir, data, i + 1);
+              checkpoint(net, trainer, dir, data, i + 1);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }

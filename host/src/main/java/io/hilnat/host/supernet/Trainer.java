@@ -1,7 +1,9 @@
 package io.hilnat.host.supernet;
 
 import io.hilnat.host.space.Architecture;
+import ai.djl.ndarray.NDArray;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -19,6 +21,17 @@ public interface Trainer {
    */
   void train(long firstStep, long steps, long totalSteps, Random random, Function<Random, List<Architecture>> subnets,
       BiConsumer<Long, StepResult> onStep, Supplier<Boolean> keepGoing);
+
+  /**
+   * Arrays beyond the supernet's own that training continues from, by name: the optimiser's momentum, a projection
+   * head. A checkpoint keeps them, so a resumed run goes on as the interrupted one would have.
+   */
+  default Map<String, NDArray> state() {
+    return Map.of();
+  }
+
+  /** Takes back values {@link #state()} gave; a name this trainer does not have is ignored. */
+  default void restore(Map<String, NDArray> saved) {}
 
   /** Linear warm-up to {@code peak} over {@code warmup} steps, then cosine decay to zero at {@code total}. */
   static double cosineWithWarmup(long step, long total, double peak, int warmup) {

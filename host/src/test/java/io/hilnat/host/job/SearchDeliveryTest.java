@@ -144,4 +144,19 @@ class SearchDeliveryTest {
       assertTrue(refused.getMessage().contains("missing token"), refused.getMessage());
     }
   }
+
+  /** A label-free search checkpoints its projection head with every supernet, and each adaptation goes on from it. */
+  @Test
+  void aLabelFreeSearchKeepsItsProjectionHeadAcrossAdaptations() throws Exception {
+    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 4, 0, 0, 16, true, 1,
+        List.of("error", "madds"), List.of(), List.of(), 4, 2, 2, 20, 3, 2, 2, null, 200, 32, 3, 1, 0,
+        true, 0.2, null, 0, 0, 0, 1, null, null, null, null, false);
+    Path run = dir.resolve("ssl");
+    StringWriter log = new StringWriter();
+    new SearchJob(run, new PrintWriter(log, true)).execute(options);
+    for (String checkpoint : List.of("warmup", "iter-001", "iter-002")) {
+      assertTrue(Files.isRegularFile(run.resolve("supernet").resolve(checkpoint).resolve("trainer.ndlist")),
+          checkpoint + " keeps the trainer's state: " + log);
+    }
+  }
 }
