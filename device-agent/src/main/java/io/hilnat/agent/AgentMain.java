@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hilnat agent serve ...}: a device agent. */
 @Command(name = "agent", mixinStandardHelpOptions = true, version = "hilnat-agent 0.1.0",
-    description = "hilnat device agent: runs .tflite models and measures them.",
+    description = {"hilnat device agent: runs .tflite models and measures them.",
+        "On an Android phone over adb: ./hilnat agent android (docs/devices/android.md)."},
     subcommands = {AgentMain.Serve.class, PackageCommand.class})
 public final class AgentMain implements Runnable {
 
