@@ -14,9 +14,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
@@ -53,15 +51,11 @@ class AgentTargetsTest {
         Files.copy(so, natives.resolve(so.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    List<Path> classPath = new ArrayList<>(List.of(androidTarget.resolve("dex-work/hilnat-agent-android-classes.jar"),
-        androidTarget.resolve("dex-work/hilnat-device-agent-core.jar")));
-    try (Stream<Path> jars = Files.list(androidTarget.resolve("dex-input"))) {
-      jars.filter(j -> !j.getFileName().toString().matches("(hilnat-device-agent|picocli)-.*")).forEach(classPath::add);
-    }
+    // the jars the Android build handed D8, as it wrote them down
+    String classPath = Files.readString(androidTarget.resolve("dex-work/dex-inputs.classpath")).strip();
     fake.set("DEVICES", "GLUE1\tdevice").set("AGENT", "CLASSPATH='" + bundle.resolve(PhoneAgent.JAR)
         + "' exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -Xmx512m -cp '"
-        + classPath.stream().map(Path::toString).collect(Collectors.joining(":"))
-        + "' io.hilnat.agent.android.AndroidAgentMain \"$@\" lib='" + natives + "' cache='" + dir.resolve("cache")
+        + classPath + "' io.hilnat.agent.android.AndroidAgentMain \"$@\" lib='" + natives + "' cache='" + dir.resolve("cache")
         + "' sysfs-root='" + dir.resolve("no-sysfs") + "' allow-profile-mismatch=true");
     System.setProperty("hilnat.adb", fake.script.toString());
     System.setProperty("hilnat.android.bundle", bundle.toString());

@@ -21,7 +21,6 @@ import io.hilnat.agent.v1.ModelHeader;
 import io.hilnat.agent.v1.Tensor;
 import io.hilnat.agent.v1.UploadResult;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,15 +122,9 @@ class AndroidAgentLaunchTest {
     return builder.start();
   }
 
-  /** What the build handed D8 (see the pom's bundle step): the same jars, so the same classes. */
+  /** What the build handed D8, as the bundle step wrote it down: the same jars, so the same classes. */
   static String dexInputs() throws IOException {
-    List<Path> jars = new ArrayList<>(List.of(TARGET.resolve("dex-work/hilnat-agent-android-classes.jar"),
-        TARGET.resolve("dex-work/hilnat-device-agent-core.jar")));
-    try (Stream<Path> inputs = Files.list(TARGET.resolve("dex-input"))) {
-      inputs.filter(p -> !p.getFileName().toString().startsWith("hilnat-device-agent-")
-          && !p.getFileName().toString().startsWith("picocli-")).sorted().forEach(jars::add);
-    }
-    return jars.stream().map(p -> p.toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
+    return Files.readString(TARGET.resolve("dex-work/dex-inputs.classpath")).strip();
   }
 
   /** This machine's TFLite natives in one folder, as the launcher pushes the phone's. */
