@@ -21,6 +21,7 @@ import io.hilnat.host.space.SubnetBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -57,6 +58,11 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--supernet", description = "trained supernet folder: export the subnet with its inherited weights")
   Path supernet;
 
+  @Option(names = "--recalibrate", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = {"with --supernet: recompute the subnet's batch-norm statistics on 960 training images (default);",
+          "--no-recalibrate keeps the supernet's stored ones (an imported checkpoint's own)"})
+  boolean recalibrate;
+
   @Mixin PrecisionOptions precision;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -69,20 +75,35 @@ public final class ExportCommand implements Callable<Integer> {
     ModelCard card;
     Int8Calibration calibration;
     boolean int8 = precision.int8();
+    int classCount;
     if (supernet != null) {
       String data = SupernetCheckpoint.metadata(supernet).get("data").asText();
-      Datasets.Splits splits = Datasets.load(data);
-      ImageSet train = splits.train();
-      Batches batches = new Batches(train, train);
+      Optional<SupernetCheckpoint.Origin> origin = SupernetCheckpoint.origin(supernet);
+      boolean imported = data.equals(SupernetCheckpoint.IMPORTED_DATA);
+      if (imported && (recalibrate || int8)) {
+        throw new IllegalArgumentException("the supernet in " + supernet + " was imported (" + origin.map(
+            SupernetCheckpoint.Origin::source).orElse("?") + ") and its training images are not here: "
+            + (int8 ? "an int8 export needs some to calibrate on; " : "export it with --no-recalibrate to use its "
+            + "own batch-norm statistics, or ") + "adapt it to your data first (hilnat supernet train --from "
+            + supernet + ")");
+      }
+      Batches batches = imported ? null : new Batches(Datasets.load(data).train(), Datasets.load(data).train());
       try (NDManager manager = NDManager.newBaseManager(); Supernet sn = SupernetCheckpoint.load(supernet, manager)) {
         a = ArchitectureFormat.parse(sn.space(), arch);
-        new SubnetEvaluator(batches, 960, 128, manager).recalibrate(sn, a);
+        if (recalibrate) {
+          new SubnetEvaluator(batches, 960, 128, manager).recalibrate(sn, a);
+        }
         net = sn.extract(a);
-        calibration = precision.calibration(batches, a.resolution(), manager);
+        classCount = sn.classes();
+        calibration = int8 ? precision.calibration(batches, a.resolution(), manager) : null;
       }
-      weights = "inherited from " + supernet + " (batch norms recalibrated on " + data + ")";
-      card = card(arch, "hilnat subnet, weights " + weights, splits.classNames(), net.inputChannels(),
-          batches.mean(), batches.std(), int8);
+      weights = "inherited from " + supernet + (recalibrate ? " (batch norms recalibrated on " + data + ")"
+          : " (its stored batch-norm statistics)");
+      card = imported
+          ? card(arch, "hilnat subnet, weights " + weights, numbered(classCount), origin.get().mean(),
+              origin.get().std(), false)
+          : card(arch, "hilnat subnet, weights " + weights, Datasets.load(data).classNames(), net.inputChannels(),
+              batches.mean(), batches.std(), int8);
     } else {
       SearchSpace s = SearchSpaceLoader.load(space);
       a = ArchitectureFormat.parse(s, arch);
@@ -91,7 +112,7 @@ public final class ExportCommand implements Callable<Integer> {
       // random weights are for measuring latency: no dataset, so no normalisation, numbered classes, and an int8
       // export calibrated on random pixels
       card = card(arch, "hilnat subnet with random weights (seed " + seed + "), for latency only",
-          IntStream.range(0, classes).mapToObj(Integer::toString).toList(), net.inputChannels(), 0f, 1f, int8);
+          numbered(classes), net.inputChannels(), 0f, 1f, int8);
       calibration = int8 ? Int8Calibration.random(net.inputChannels() * a.resolution() * a.resolution(), seed) : null;
     }
     byte[] model = DeployableModel.write(output, net, card, calibration);
@@ -108,5 +129,15 @@ public final class ExportCommand implements Callable<Integer> {
       float std, boolean int8) {
     ModelCard fp32 = ModelCard.fp32(name, description, labels, channels, mean, std, Map.of());
     return int8 ? fp32.withPrecision(Precision.INT8) : fp32;
+  }
+
+  private static ModelCard card(String name, String description, List<String> labels, float[] mean, float[] std,
+      boolean int8) {
+    ModelCard fp32 = new ModelCard(name, description, labels, mean, std, Precision.FP32, Map.of());
+    return int8 ? fp32.withPrecision(Precision.INT8) : fp32;
+  }
+
+  private static List<String> numbered(int classes) {
+    return IntStream.range(0, classes).mapToObj(Integer::toString).toList();
   }
 }

@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code hilnat supernet train}, {@code hilnat subnet eval} and {@code hilnat subnet fine-tune}. */
 @Command(name = "supernet", mixinStandardHelpOptions = true, description = "Train a weight-sharing supernet.",
-    subcommands = {SupernetCommand.Train.class})
+    subcommands = {SupernetCommand.Train.class, ImportOfaCommand.class})
 public final class SupernetCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
 

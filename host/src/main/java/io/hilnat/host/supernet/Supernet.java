@@ -246,6 +246,38 @@ public final class Supernet implements AutoCloseable {
     return stages.get(stage).get(index);
   }
 
+  /** Every array's shape by name, parameters then batch-norm statistics: what {@link #assign} fills. */
+  public Map<String, Shape> arrayShapes() {
+    Map<String, Shape> shapes = new java.util.LinkedHashMap<>();
+    weights.all().forEach((name, array) -> shapes.put(name, array.getShape()));
+    return shapes;
+  }
+
+  /** The values of array {@code name}, row-major. */
+  public float[] values(String name) {
+    return array(name).toFloatArray();
+  }
+
+  /** Sets array {@code name} to {@code values}, row-major in its shape (another checkpoint's weights). */
+  public void assign(String name, float[] values) {
+    NDArray target = array(name);
+    if (values.length != target.size()) {
+      throw new IllegalArgumentException(name + " holds " + target.size() + " values " + target.getShape() + ", not "
+          + values.length);
+    }
+    try (NDArray loaded = manager.create(values, target.getShape())) {
+      target.set(new NDIndex(":"), loaded);
+    }
+  }
+
+  private NDArray array(String name) {
+    NDArray array = weights.all().get(name);
+    if (array == null) {
+      throw new IllegalArgumentException("this supernet has no array named " + name);
+    }
+    return array;
+  }
+
   /** Writes every parameter and running statistic (gzip; names, shapes, float32 values). */
   public void save(Path file) throws IOException {
     try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {

@@ -21,6 +21,10 @@ public final class SupernetCheckpoint {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HELD_OUT = "held-out.json";
+  private static final String ORIGIN = "origin.json";
+
+  /** The data of an imported supernet: none hilnat can load, so its {@link Origin} says how it takes images. */
+  public static final String IMPORTED_DATA = "imported";
 
   /**
    * The training images a supernet was trained without: the stratified split of {@code validationImages} drawn with
@@ -34,7 +38,26 @@ public final class SupernetCheckpoint {
     }
   }
 
+  /**
+   * Where an imported supernet came from, and the normalisation it was trained with: what an export of it uses
+   * where there is no training set of ours to take it from. Its batch-norm statistics are the checkpoint's.
+   */
+  public record Origin(String source, String sha256, float[] mean, float[] std) {}
+
   private SupernetCheckpoint() {}
+
+  public static void saveOrigin(Path dir, Origin origin) throws IOException {
+    Path tmp = dir.resolve(ORIGIN + ".tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), origin);
+    Files.move(tmp, dir.resolve(ORIGIN), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The origin of an imported supernet; empty for one trained here. */
+  public static Optional<Origin> origin(Path dir) throws IOException {
+    Path file = dir.resolve(ORIGIN);
+    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(), Origin.class)) : Optional.empty();
+  }
 
   public static void saveHeldOut(Path dir, HeldOut heldOut) throws IOException {
     Files.createDirectories(dir);
@@ -80,10 +103,15 @@ public final class SupernetCheckpoint {
 
   /** The supernet saved in {@code dir}, in a sub-manager of {@code manager}. */
   public static Supernet load(Path dir, NDManager manager) throws IOException {
+    return load(dir, space(dir), manager);
+  }
+
+  /** The space of the supernet saved in {@code dir}. */
+  public static SearchSpace space(Path dir) throws IOException {
     String name = metadata(dir).get("space").asText();
     Path space = dir.resolve("space.yaml");
     // checkpoints written before space.yaml existed name a built-in space
-    return load(dir, SearchSpaceLoader.load(Files.isRegularFile(space) ? space.toString() : name), manager);
+    return SearchSpaceLoader.load(Files.isRegularFile(space) ? space.toString() : name);
   }
 
   /** The supernet of {@code space} saved in {@code dir}. */
