@@ -26,7 +26,8 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue the search in this run folder with its stored settings")
   Path resume;
 
-  @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
+  @Option(names = "--space", description = {"search space (default tiny-mbv3, or the space of --supernet; a copy of "
+      + "that space's", "file with other resolutions searches those)"})
   String space;
 
   @Option(names = "--data", defaultValue = "fashion-mnist", description = "dataset: " + io.hilnat.host.data.DatasetSpec.FORMS)
@@ -206,7 +207,9 @@ public final class SearchCommand implements Callable<Integer> {
         fleet.add(e.spec());
       }
     }
-    SearchOptions options = new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,
+    String spaceName = space != null ? space
+        : supernet != null ? Path.of(supernet).resolve("space.yaml").toString() : "tiny-mbv3";
+    SearchOptions options = new SearchOptions(spaceName, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,
         initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, adaptLr, validationImages,
         calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed, delegateOption.name, precision,
         tokenFile == null ? null : tokenFile.toString(), tlsCert == null ? null : tlsCert.toString(), insecureToken);

@@ -19,6 +19,15 @@ public final class SubnetOptions {
 
   /** The dataset asked for, else the supernet's own. */
   String dataset() throws IOException {
-    return data != null ? data : SupernetCheckpoint.metadata(supernet).get("data").asText();
+    if (data != null) {
+      return data;
+    }
+    String trained = SupernetCheckpoint.metadata(supernet).get("data").asText();
+    if (trained.equals(SupernetCheckpoint.IMPORTED_DATA)) {
+      throw new IllegalArgumentException("the supernet in " + supernet + " was imported and its training images are "
+          + "not here: name a dataset with --data (its class count must match), or adapt it first with hilnat "
+          + "supernet train --from " + supernet);
+    }
+    return trained;
   }
 }

@@ -23,6 +23,7 @@ import io.hilnat.host.supernet.SupernetTraining;
 import io.hilnat.host.supernet.ContrastiveTrainer;
 import io.hilnat.host.supernet.KnnProbe;
 import io.hilnat.host.supernet.Trainer;
+import io.hilnat.host.transfer.SupernetTransfer;
 import io.hilnat.host.data.Augmentation;
 import io.hilnat.host.data.BatchLoader;
 import io.hilnat.host.data.ByteImages;
@@ -58,8 +59,12 @@ public final class SupernetCommand implements Runnable {
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Sandwich-rule training with in-place distillation; checkpoints into --out, resumable.")
   static final class Train implements Callable<Integer> {
-    @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
+    @Option(names = "--space", description = "search space (default tiny-mbv3, or the space of --from)")
     String space;
+
+    @Option(names = "--from", description = {"start from this supernet (e.g. one made by import-ofa): NAT's transfer; "
+        + "a new classifier", "if the class count differs, the first conv summed over RGB for grey images"})
+    Path from;
 
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "dataset (default ${DEFAULT-VALUE})")
     String data;
@@ -135,7 +140,8 @@ public final class SupernetCommand implements Runnable {
           : splits.train().subset(SearchData.validationSplit(splits.train(), validationImages, seed).train());
       Batches train = new Batches(trainSet, trainSet);
       Batches test = new Batches(splits.test(), trainSet);
-      SearchSpace s = SearchSpaceLoader.load(space);
+      SearchSpace s = SearchSpaceLoader.load(space != null ? space
+          : from != null ? from.resolve("space.yaml").toString() : "tiny-mbv3");
       try (NDManager manager = NDManager.newBaseManager()) {
         Supernet net;
         long done = 0;
@@ -144,7 +150,9 @@ public final class SupernetCommand implements Runnable {
           done = SupernetCheckpoint.metadata(out).get("steps").asLong();
           log.printf("resuming %s at step %d%n", out, done);
         } else {
-          net = new Supernet(s, splits.train().channels(), splits.train().classes(), manager, seed);
+          net = from != null
+              ? SupernetTransfer.load(from, s, splits.train().channels(), splits.train().classes(), manager, seed, log)
+              : new Supernet(s, splits.train().channels(), splits.train().classes(), manager, seed);
           SupernetCheckpoint.saveHeldOut(out, heldOut);
         }
         if (validationImages > 0) {
@@ -225,6 +233,11 @@ public final class SupernetCommand implements Runnable {
     static final class Eval implements Callable<Integer> {
       @Mixin SubnetOptions subnet;
 
+      @Option(names = "--recalibrate", negatable = true, defaultValue = "true", fallbackValue = "true",
+          description = {"recompute the subnet's batch-norm statistics on 960 training images first (default);",
+              "--no-recalibrate keeps the supernet's stored ones (an imported checkpoint's own)"})
+      boolean recalibrate;
+
       @Spec picocli.CommandLine.Model.CommandSpec spec;
 
       @Override
@@ -234,10 +247,12 @@ public final class SupernetCommand implements Runnable {
         try (NDManager manager = NDManager.newBaseManager();
             Supernet net = SupernetCheckpoint.load(subnet.supernet, manager)) {
           Architecture a = ArchitectureFormat.parse(net.space(), subnet.arch);
-          double accuracy = new SubnetEvaluator(new Batches(splits.train(), splits.train()), 960, 128, manager)
-              .accuracy(net, a, new Batches(splits.test(), splits.train()));
-          spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f %% top-1 on %s test (%d images)%n",
-              ArchitectureFormat.toJson(a), 100 * accuracy, dataset, splits.test().count());
+          SubnetEvaluator evaluator = new SubnetEvaluator(new Batches(splits.train(), splits.train()), 960, 128, manager);
+          Batches test = new Batches(splits.test(), splits.train());
+          double accuracy = recalibrate ? evaluator.accuracy(net, a, test) : evaluator.accuracyAsIs(net, a, test);
+          spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f %% top-1 on %s test (%d images), %s%n",
+              ArchitectureFormat.toJson(a), 100 * accuracy, dataset, splits.test().count(),
+              recalibrate ? "batch norms recalibrated" : "stored batch-norm statistics");
         }
         return 0;
       }

@@ -34,6 +34,7 @@ import io.hilnat.host.search.AccuracyEvaluator;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.transfer.SupernetTransfer;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
@@ -313,7 +314,8 @@ public final class SearchJob {
       log.printf("supernet from %s%n", options.supernet());
       Path dir = Path.of(options.supernet());
       Optional<SupernetCheckpoint.HeldOut> trained = SupernetCheckpoint.heldOut(dir);
-      validationUnseen = trained.map(validationSplit::equals).orElse(false);
+      // an imported supernet never saw any of this data
+      validationUnseen = trained.map(validationSplit::equals).orElse(SupernetCheckpoint.origin(dir).isPresent());
       if (!validationUnseen) {
         String warning = String.format("the supernet %s was trained on this search's validation images (it held out "
             + "%s, the search validates on %s): validation errors read low and favour what it memorised; the test "
@@ -323,7 +325,8 @@ public final class SearchJob {
         log.println("warning: " + warning);
         store.putMeta(SearchReport.VALIDATION_WARNING, warning);
       }
-      return SupernetCheckpoint.load(dir, space, manager);
+      return SupernetTransfer.load(dir, space, data.trainSet().channels(), data.trainSet().classes(), manager,
+          options.seed(), log);
     }
     validationUnseen = true;
     Path warmup = run.resolve("supernet").resolve("warmup");

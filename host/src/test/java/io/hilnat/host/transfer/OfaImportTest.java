@@ -162,6 +162,33 @@ class OfaImportTest {
     }
   }
 
+  /**
+   * NAT's transfer end to end, as a user runs it: a short search of Fashion-MNIST (grey, 10 classes) from the
+   * imported supernet at small resolutions, with adaptation and export. The fixture's weights are random, not
+   * ImageNet's: this shows the path works, not that transfer pays.
+   */
+  @Test
+  void aShortSearchOfFashionMnistStartsFromTheImportedSupernet() throws Exception {
+    SearchSpace ofa = SupernetCheckpoint.space(imported);
+    Path space = dir.resolve("ofa-mbv3-w1.0-small-images.yaml");
+    Files.writeString(space, SearchSpaceLoader.toYaml(new SearchSpace(ofa.name(), List.of(32, 40), ofa.widths(),
+        ofa.kernels(), ofa.expandRatios(), ofa.depths(), ofa.stem(), ofa.firstBlock(), ofa.stages(), ofa.head())));
+    Path runDir = dir.resolve("search");
+    Run search = run("search", "--supernet", imported.toString(), "--space", space.toString(), "--data",
+        "fashion-mnist", "--objectives", "error,madds", "--initial", "6", "--iterations", "1", "--candidates", "2",
+        "--population", "8", "--generations", "2", "--adapt-steps", "2", "--adapt-subnets", "2", "--batch", "16",
+        "--val-images", "100", "--calibration-images", "32", "--export", "1", "--out", runDir.toString());
+    assertEquals(0, search.code(), search.err() + search.out());
+    assertTrue(search.out().contains("classifier re-initialised (10 classes, was 1000)"), search.out());
+    assertTrue(search.out().contains("grey images: the first conv's weights summed over RGB"), search.out());
+    assertTrue(search.out().contains("resolutions 32-40 px from the space file"), search.out());
+    try (var models = Files.list(runDir.resolve("models"))) {
+      assertTrue(models.anyMatch(m -> m.toString().endsWith(".tflite")), "no model exported");
+    }
+    JsonNode pareto = new ObjectMapper().readTree(runDir.resolve("pareto.json").toFile());
+    assertTrue(pareto.size() > 0);
+  }
+
   /** The state dict as OFA's files from before 2020-11 name it, under DataParallel's prefix. */
   private static Map<String, TorchTensor> oldBlockNames(Map<String, TorchTensor> current) {
     Map<String, TorchTensor> old = new LinkedHashMap<>();
