@@ -1,5 +1,6 @@
 package io.hilnat.host.bench;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -54,7 +55,7 @@ public final class FineTuneRankBench {
     double[] inherited = new double[subnets];
     double[] fineTuned = new double[subnets];
     double seconds = 0;
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = ComputeDevice.newManager()) {
       List<Architecture> archs;
       try (Supernet probe = SupernetCheckpoint.load(supernetDir, manager)) {
         archs = subnets(probe.space(), subnets, seed);

@@ -1,5 +1,6 @@
 package io.hilnat.host.bench;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -43,7 +44,7 @@ public final class LabelScarceBench {
     Machine.describe(report.putObject("machine"));
     ArrayNode rows = report.putArray("results");
     ArrayNode summary = report.putArray("summary");
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = ComputeDevice.newManager()) {
       Architecture arch;
       try (Supernet probe = SupernetCheckpoint.load(supernetDir, manager)) {
         arch = ArchitectureFormat.parse(probe.space(), archText);

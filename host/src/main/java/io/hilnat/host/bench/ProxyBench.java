@@ -1,5 +1,6 @@
 package io.hilnat.host.bench;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,7 +39,7 @@ public final class ProxyBench {
     ObjectNode report = mapper.createObjectNode().put("benchmark", "proxies").put("supernet", supernetDir.toString())
         .put("subnets", subnets);
     Machine.describe(report.putObject("machine"));
-    try (NDManager manager = NDManager.newBaseManager(); Supernet net = SupernetCheckpoint.load(supernetDir, manager)) {
+    try (NDManager manager = ComputeDevice.newManager(); Supernet net = SupernetCheckpoint.load(supernetDir, manager)) {
       SearchSpace space = net.space();
       List<Architecture> archs = new ArrayList<>();
       Random random = new Random(21);

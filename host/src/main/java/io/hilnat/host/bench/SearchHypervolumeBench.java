@@ -1,5 +1,6 @@
 package io.hilnat.host.bench;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,7 +59,7 @@ public final class SearchHypervolumeBench {
     ObjectNode report = mapper.createObjectNode().put("benchmark", "search-hypervolume")
         .put("supernet", supernetDir.toString()).put("real_evaluations_N", budget);
     Machine.describe(report.putObject("machine"));
-    try (NDManager manager = NDManager.newBaseManager(); Supernet net = SupernetCheckpoint.load(supernetDir, manager);
+    try (NDManager manager = ComputeDevice.newManager(); Supernet net = SupernetCheckpoint.load(supernetDir, manager);
         LocalAgent agent = LocalAgent.start(work.resolve("agent-cache"));
         Fleet fleet = Fleet.start(List.of(new FleetEntry(agent.target(), null)), Fleet.Settings.DEFAULT)) {
       SearchSpace space = net.space();

@@ -1,5 +1,6 @@
 package io.hilnat.host.bench;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,7 +39,7 @@ public final class SupernetBench {
     ObjectNode report = mapper.createObjectNode().put("benchmark", "supernet-training").put("space", space.name())
         .put("batch", batch).put("engine", "DJL 0.35.1 PyTorch (CPU)").put("precision", "fp32");
     Machine.describe(report.putObject("machine"));
-    try (NDManager manager = NDManager.newBaseManager();
+    try (NDManager manager = ComputeDevice.newManager();
         Supernet net = new Supernet(space, 1, 10, manager, 1)) {
       SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, 0.05, 0.9, 3e-5, 2,
           0.1, 5, 1), manager);

@@ -1,5 +1,6 @@
 package io.hilnat.host.bench;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +43,7 @@ public final class WeightPreservationBench {
     Machine.describe(report.putObject("machine"));
     ArrayNode rows = report.putArray("subnets");
     double worst = 0;
-    try (NDManager manager = NDManager.newBaseManager(); Supernet net = SupernetCheckpoint.load(supernetDir, manager);
+    try (NDManager manager = ComputeDevice.newManager(); Supernet net = SupernetCheckpoint.load(supernetDir, manager);
         LocalAgent agent = LocalAgent.start(work.resolve("agent-cache"));
         AgentClient client = new AgentClient(agent.target())) {
       SubnetEvaluator evaluator = new SubnetEvaluator(train, 960, 128, manager);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -102,6 +103,8 @@ public final class BenchmarkCommand implements Runnable {
   @Command(name = "weight-preservation", mixinStandardHelpOptions = true,
       description = "Test-set top-1 of subnets by the host vs their exported .tflite in the TFLite runtime.")
   static final class WeightPreservation implements Callable<Integer> {
+    @Mixin ComputeDeviceOption computeDevice;
+
     @Option(names = "--supernet", required = true, description = "trained supernet folder")
     Path supernet;
 
@@ -122,6 +125,8 @@ public final class BenchmarkCommand implements Runnable {
       "Hypervolume (top-1 error, measured latency) of NAT after N real evaluations, random search after 3N and",
       "NSGA-II without surrogates after N, on one trained supernet and a local agent."})
   static final class SearchHypervolume implements Callable<Integer> {
+    @Mixin ComputeDeviceOption computeDevice;
+
     @Option(names = "--supernet", required = true, description = "trained supernet folder")
     Path supernet;
 
@@ -145,6 +150,8 @@ public final class BenchmarkCommand implements Runnable {
       "Fine-tune a subnet on few labels from its preserved supernet weights vs from random initialisation;",
       "test top-1 of each (SSWP-NAS)."})
   static final class LabelScarce implements Callable<Integer> {
+    @Mixin ComputeDeviceOption computeDevice;
+
     @Option(names = "--supernet", required = true, description = "trained (e.g. self-supervised) supernet folder")
     Path supernet;
 
@@ -179,6 +186,8 @@ public final class BenchmarkCommand implements Runnable {
       "Kendall tau of the TE-NAS proxies (NTK condition number, linear regions, rank sum) against the",
       "inherited-weight accuracy of random subnets of a trained supernet, and each proxy's cost."})
   static final class ProxyRanking implements Callable<Integer> {
+    @Mixin ComputeDeviceOption computeDevice;
+
     @Option(names = "--supernet", required = true, description = "trained supernet folder")
     Path supernet;
 
@@ -203,6 +212,8 @@ public final class BenchmarkCommand implements Runnable {
   @Command(name = "supernet", mixinStandardHelpOptions = true, description = {
       "Supernet training images/s (smallest, largest, sandwich step) and resident memory over many steps."})
   static final class SupernetTraining implements Callable<Integer> {
+    @Mixin ComputeDeviceOption computeDevice;
+
     @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
     String space;
 
@@ -231,6 +242,8 @@ public final class BenchmarkCommand implements Runnable {
       "Kendall tau between subnets' test top-1 with inherited weights and after fine-tuning each alone from",
       "them (smallest, largest, then random subnets)."})
   static final class FineTuneRank implements Callable<Integer> {
+    @Mixin ComputeDeviceOption computeDevice;
+
     @Option(names = "--supernet", required = true, description = "trained supernet folder")
     Path supernet;
 

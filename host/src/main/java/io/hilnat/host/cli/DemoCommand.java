@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Spec;
     description = {"The main job on the built-in default: warm a supernet up on Fashion-MNIST, then search it",
         "(NAT, online transfer) for top-1 error vs latency measured on a local agent; prints the report's path."})
 public final class DemoCommand implements Callable<Integer> {
+  @Mixin ComputeDeviceOption computeDevice;
+
 
   /**
    * tiny-mbv3 with cheaper first-stage maps, no 7x7 depthwise kernels and ReLU for hard-swish: at equal time on two

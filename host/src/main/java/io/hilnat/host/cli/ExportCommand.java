@@ -1,5 +1,6 @@
 package io.hilnat.host.cli;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
@@ -35,6 +36,8 @@ import picocli.CommandLine.Spec;
     description = "Export a subnet as a .tflite file: with --supernet, its inherited weights (batch norms "
         + "recalibrated on 960 training images); without, random weights of the right shape.")
 public final class ExportCommand implements Callable<Integer> {
+  @Mixin ComputeDeviceOption computeDevice;
+
 
   @Option(names = "--space", defaultValue = "small-mbv3", description = "built-in space or YAML file (default ${DEFAULT-VALUE})")
   String space;
@@ -88,7 +91,7 @@ public final class ExportCommand implements Callable<Integer> {
             + supernet + ")");
       }
       Batches batches = imported ? null : new Batches(Datasets.load(data).train(), Datasets.load(data).train());
-      try (NDManager manager = NDManager.newBaseManager(); Supernet sn = SupernetCheckpoint.load(supernet, manager)) {
+      try (NDManager manager = ComputeDevice.newManager(); Supernet sn = SupernetCheckpoint.load(supernet, manager)) {
         a = ArchitectureFormat.parse(sn.space(), arch);
         if (recalibrate) {
           new SubnetEvaluator(batches, 960, 128, manager).recalibrate(sn, a);

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       SupernetCommand.class,
       SupernetCommand.Subnet.class,
       ProxiesCommand.class,
+      DoctorCommand.class,
     })
 public final class HilnatMain implements Runnable {
 

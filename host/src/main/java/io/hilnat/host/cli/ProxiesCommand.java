@@ -1,5 +1,6 @@
 package io.hilnat.host.cli;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
@@ -20,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,6 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "proxies", mixinStandardHelpOptions = true,
     description = "Training-free TE-NAS proxies of subnets with fresh random weights; lower rank sum is better.")
 public final class ProxiesCommand implements Callable<Integer> {
+  @Mixin ComputeDeviceOption computeDevice;
+
   @Option(names = "--space", defaultValue = "tiny-mbv3", description = "search space (default ${DEFAULT-VALUE})")
   String space;
 
@@ -76,7 +80,7 @@ public final class ProxiesCommand implements Callable<Integer> {
     }
     Datasets.Splits splits = Datasets.load(data);
     List<Proxies.Score> scores;
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = ComputeDevice.newManager()) {
       Batches images = new Batches(splits.train(), splits.train());
       scores = new Proxies(s, new NtkConditionNumber(s, images, batch, repeats, manager),
           new LinearRegions(s, splits.train().channels(), splits.train().classes(), inputs, segment, repeats,

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
     description = {"Neural Architecture Transfer: adapt a supernet to the data while searching it with surrogate-",
         "assisted NSGA-II/III over accuracy and objectives measured on device agents. Resumable."})
 public final class SearchCommand implements Callable<Integer> {
+  @Mixin ComputeDeviceOption computeDevice;
+
 
   @Option(names = "--out", description = "run folder (default runs/search-TIMESTAMP)")
   Path out;

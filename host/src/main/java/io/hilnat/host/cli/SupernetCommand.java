@@ -1,5 +1,6 @@
 package io.hilnat.host.cli;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
@@ -59,6 +60,8 @@ public final class SupernetCommand implements Runnable {
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Sandwich-rule training with in-place distillation; checkpoints into --out, resumable.")
   static final class Train implements Callable<Integer> {
+    @Mixin ComputeDeviceOption computeDevice;
+
     @Option(names = "--space", description = "search space (default tiny-mbv3, or the space of --from)")
     String space;
 
@@ -142,7 +145,7 @@ public final class SupernetCommand implements Runnable {
       Batches test = new Batches(splits.test(), trainSet);
       SearchSpace s = SearchSpaceLoader.load(space != null ? space
           : from != null ? from.resolve("space.yaml").toString() : "tiny-mbv3");
-      try (NDManager manager = NDManager.newBaseManager()) {
+      try (NDManager manager = ComputeDevice.newManager()) {
         Supernet net;
         long done = 0;
         if (Files.isRegularFile(out.resolve("supernet.json"))) {
@@ -231,6 +234,8 @@ public final class SupernetCommand implements Runnable {
     @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Top-1 of a subnet with inherited weights, after batch-norm recalibration on 960 images.")
     static final class Eval implements Callable<Integer> {
+      @Mixin ComputeDeviceOption computeDevice;
+
       @Mixin SubnetOptions subnet;
 
       @Option(names = "--recalibrate", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -244,7 +249,7 @@ public final class SupernetCommand implements Runnable {
       public Integer call() throws Exception {
         String dataset = subnet.dataset();
         Datasets.Splits splits = Datasets.load(dataset);
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = ComputeDevice.newManager();
             Supernet net = SupernetCheckpoint.load(subnet.supernet, manager)) {
           Architecture a = ArchitectureFormat.parse(net.space(), subnet.arch);
           SubnetEvaluator evaluator = new SubnetEvaluator(new Batches(splits.train(), splits.train()), 960, 128, manager);
@@ -262,6 +267,8 @@ public final class SupernetCommand implements Runnable {
         description = {"Fine-tune a subnet alone from its inherited weights and export it as .tflite.",
             "Prints test top-1 before and after; writes the model and result.json into --out."})
     static final class FineTune implements Callable<Integer> {
+      @Mixin ComputeDeviceOption computeDevice;
+
       @Mixin SubnetOptions subnet;
 
       @Option(names = "--epochs", defaultValue = "1", description = "passes over the labelled images (default ${DEFAULT-VALUE})")
@@ -302,7 +309,7 @@ public final class SupernetCommand implements Runnable {
         Batches test = new Batches(splits.test(), splits.train());
         Path folder = out != null ? out : Runs.timestamped("fine-tune");
         Files.createDirectories(folder);
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = ComputeDevice.newManager();
             Supernet net = SupernetCheckpoint.load(subnet.supernet, manager)) {
           Architecture a = ArchitectureFormat.parse(net.space(), subnet.arch);
           SubnetEvaluator evaluator = new SubnetEvaluator(labelled, 960, 128, manager);

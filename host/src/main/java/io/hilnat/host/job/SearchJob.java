@@ -1,5 +1,6 @@
 package io.hilnat.host.job;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hilnat.agent.v1.BenchmarkRequest;
@@ -106,7 +107,7 @@ public final class SearchJob {
           trainSet.count(), validation.set().count(), test.set().count(), trainSet.classes());
       List<LocalAgent> localAgents = new ArrayList<>();
       Fleet fleet = null;
-      try (NDManager manager = NDManager.newBaseManager()) {
+      try (NDManager manager = ComputeDevice.newManager()) {
         List<FleetEntry> entries = new ArrayList<>();
         options.agents().forEach(a -> entries.add(FleetEntry.parse(a)));
         boolean measured = options.objectives().stream().anyMatch(Objective::onDevice)

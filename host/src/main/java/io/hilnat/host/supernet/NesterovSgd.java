@@ -56,11 +56,12 @@ public final class NesterovSgd {
 
   /** Updates {@code parameters} from their gradients and zeroes them; false when the gradients were not finite. */
   public boolean step(Map<String, NDArray> parameters, double lr) {
-    double squares = 0;
+    // one read of the norm per step: a read per parameter would make a GPU wait for each of them
+    ai.djl.ndarray.NDList squares = new ai.djl.ndarray.NDList();
     for (NDArray p : parameters.values()) {
-      squares += p.getGradient().square().sum().getFloat();
+      squares.add(p.getGradient().square().sum());
     }
-    double norm = Math.sqrt(squares);
+    double norm = Math.sqrt(ai.djl.ndarray.NDArrays.stack(squares).sum().getFloat());
     if (!Double.isFinite(norm)) {
       parameters.values().forEach(Weights::zeroGradient);
       return false;

@@ -1,5 +1,6 @@
 package io.hilnat.host.supernet;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -58,7 +59,7 @@ public final class TrainerState {
 
   /** Restores {@code trainer} from {@code dir} when a state was saved there (the trainer copies what it keeps). */
   public static void restore(Trainer trainer, Path dir) throws IOException {
-    try (NDManager scope = NDManager.newBaseManager()) {
+    try (NDManager scope = ComputeDevice.newManager()) {
       Map<String, NDArray> saved = read(dir, scope);
       if (!saved.isEmpty()) {
         trainer.restore(saved);

@@ -1,5 +1,6 @@
 package io.hilnat.host.transfer;
 
+import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hilnat.host.net.Activation;
@@ -179,7 +180,7 @@ public final class OfaImport {
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path staging = Files.createTempDirectory(parent, "." + out.getFileName() + ".importing-");
-    try (NDManager manager = NDManager.newBaseManager();
+    try (NDManager manager = ComputeDevice.newManager();
         Supernet net = supernet(checkpoint.toString(), stateDict, base, manager)) {
       SupernetCheckpoint.save(net, staging, SupernetCheckpoint.IMPORTED_DATA, 0);
       SupernetCheckpoint.saveOrigin(staging, new SupernetCheckpoint.Origin("once-for-all "

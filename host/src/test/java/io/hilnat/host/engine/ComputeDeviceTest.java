@@ -1,0 +1,79 @@
+package io.hilnat.host.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hilnat.host.cli.HilnatMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code --device} and {@code doctor} as a user meets them on a host without a GPU (CI's). */
+class ComputeDeviceTest {
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cli = HilnatMain.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return new Run(cli.execute(args), out.toString(), err.toString());
+  }
+
+  @AfterEach
+  void backToAuto() {
+    ComputeDevice.use("auto");
+  }
+
+  @Test
+  void doctorSaysWhatTheEngineIsAndWhyNoGpuIsUsed() throws Exception {
+    Run doctor = run("doctor", "--json");
+    assertEquals(0, doctor.code(), doctor.err());
+    JsonNode report = new ObjectMapper().readTree(doctor.out());
+    assertEquals("PyTorch 2.7.1", report.get("engine").asText());
+    assertEquals("0.35.1", report.get("djl").asText());
+    assertTrue(report.get("devices").toString().contains("cpu()"));
+    assumeNoGpu(report);
+    assertEquals("cpu()", report.get("device").asText());
+    assertTrue(report.get("why_not_gpu").asText().contains("PYTORCH_LIBRARY_PATH"), report.toString());
+  }
+
+  @Test
+  void askingForAGpuThatIsNotThereFailsWithTheReason() {
+    if (ComputeDevice.gpuCount() > 0) {
+      return; // a GPU host: nothing to refuse
+    }
+    for (String device : new String[] {"gpu", "gpu:1"}) {
+      Run run = run("doctor", "--device", device);
+      assertEquals(2, run.code());
+      assertTrue(run.err().contains("--device " + device + ": this libtorch 2.7.1 is a CPU build"), run.err());
+    }
+    Run wrong = run("export", "--device", "tpu", "--arch", "smallest", "-o", "unused.tflite");
+    assertEquals(2, wrong.code());
+    assertTrue(wrong.err().contains("--device 'tpu' is not one of cpu, gpu, gpu:N or auto"), wrong.err());
+  }
+
+  @Test
+  void theChosenDeviceIsWhereManagersPutTheirArrays() {
+    ComputeDevice.use("cpu");
+    try (NDManager manager = ComputeDevice.newManager()) {
+      assertEquals(Device.cpu(), manager.getDevice());
+      assertEquals(Device.cpu(), manager.zeros(new ai.djl.ndarray.types.Shape(2)).getDevice());
+    }
+    ComputeDevice.use("auto");
+    assertFalse(ComputeDevice.current() == null);
+  }
+
+  private static void assumeNoGpu(JsonNode report) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(report.get("devices").size() == 1, "a GPU host");
+  }
+}
