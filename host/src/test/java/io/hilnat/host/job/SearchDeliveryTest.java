@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a search delivers obeys it: constraints bind the reported front, the exported models and the fine-tuned
- * subnet; a resumed final stage exports the same bytes; a small space ends; one search per run folder.
+ * subnet; a small space ends; one search per run folder (a resumed final stage: CrashResumeTest).
  */
 class SearchDeliveryTest {
 
@@ -89,35 +89,6 @@ class SearchDeliveryTest {
     }
     // released: the folder is usable again (the lock of a killed process goes with it, as the OS keeps it)
     RunLock.acquire(run).close();
-  }
-
-  /**
-   * A run resumed after its final test accuracies were stored (as a crash during the export leaves it) exports
-   * exactly the models an uninterrupted run did: each with its own subnet's batch-norm statistics.
-   */
-  @Test
-  void aResumedFinalStageExportsTheSameBytes() throws Exception {
-    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
-        List.of("error", "madds"), List.of(), List.of(), 6, 1, 2, 20, 3, 2, 2, null, 200, 32, 5, 3, 0,
-        false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
-    Path run = dir.resolve("final");
-    new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(options);
-    java.util.Map<String, byte[]> uninterrupted = new java.util.TreeMap<>();
-    try (Stream<Path> models = Files.list(run.resolve("models"))) {
-      for (Path m : (Iterable<Path>) models::iterator) {
-        uninterrupted.put(m.getFileName().toString(), Files.readAllBytes(m));
-        Files.delete(m);
-      }
-    }
-    assertTrue(uninterrupted.keySet().stream().filter(n -> n.endsWith(".tflite")).count() >= 2, uninterrupted.keySet().toString());
-    StringWriter log = new StringWriter();
-    new SearchJob(run, new PrintWriter(log, true)).execute(null);
-    for (var e : uninterrupted.entrySet()) {
-      Path again = run.resolve("models").resolve(e.getKey());
-      assertTrue(Files.exists(again), e.getKey() + " exported again: " + log);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(), Files.readAllBytes(again),
-          e.getKey() + " differs from the uninterrupted run's");
-    }
   }
 
   /** An agent that wants a token over TLS: a search naming both in its agent's entry works; one without fails. */
