@@ -87,7 +87,7 @@ public final class ContrastiveTrainer implements Trainer {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-      Map<String, NDArray> parameters = new LinkedHashMap<>(net.namedParameters());
+      Map<String, NDArray> parameters = new LinkedHashMap<>(net.namedParameters(archs));
       parameters.putAll(head.trainable());
       skipped = !optimizer.step(parameters, lr);
     }

@@ -1,6 +1,10 @@
 package io.hilnat.host.supernet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import java.util.ArrayList;
+import java.util.List;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
@@ -56,31 +60,45 @@ public final class NesterovSgd {
 
   /** Updates {@code parameters} from their gradients and zeroes them; false when the gradients were not finite. */
   public boolean step(Map<String, NDArray> parameters, double lr) {
+    List<NDArray> gradients = new ArrayList<>(parameters.size());
     // one read of the norm per step: a read per parameter would make a GPU wait for each of them
-    ai.djl.ndarray.NDList squares = new ai.djl.ndarray.NDList();
+    NDList norms = new NDList(parameters.size());
     for (NDArray p : parameters.values()) {
-      squares.add(p.getGradient().square().sum());
+      NDArray g = p.getGradient();
+      gradients.add(g);
+      norms.add(g.norm());
     }
-    double norm = Math.sqrt(ai.djl.ndarray.NDArrays.stack(squares).sum().getFloat());
+    double norm = NDArrays.stack(norms).norm().getFloat();
     if (!Double.isFinite(norm)) {
-      parameters.values().forEach(Weights::zeroGradient);
+      gradients.forEach(NesterovSgd::clear);
       return false;
     }
     double scale = norm > MAX_GRADIENT_NORM ? MAX_GRADIENT_NORM / norm : 1.0;
+    int i = 0;
     for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
       NDArray p = e.getValue();
-      NDArray g = p.getGradient().mul(scale);
-      boolean decay = p.getShape().dimension() > 1 && !e.getKey().contains("transform");
-      NDArray grad = decay ? g.add(p.mul(weightDecay)) : g;
+      // the gradient's own buffer holds the update: it is cleared for the next step anyway
+      NDArray g = gradients.get(i++);
+      if (scale != 1.0) {
+        g.muli(scale);
+      }
+      if (p.getShape().dimension() > 1 && !e.getKey().contains("transform")) {
+        g.addi(p.mul(weightDecay));
+      }
       NDArray v = velocity.computeIfAbsent(e.getKey(), k -> {
         NDArray zeros = state.zeros(p.getShape());
         NDScope.unregister(zeros);
         return zeros;
       });
-      v.muli(momentum).addi(grad);
-      p.subi(grad.add(v.mul(momentum)).mul(lr));
-      Weights.zeroGradient(p);
+      v.muli(momentum).addi(g);
+      p.subi(g.addi(v.mul(momentum)).muli(lr));
+      clear(g);
     }
     return true;
+  }
+
+  /** DJL allocates gradients without clearing them and backward adds into them (see Weights.zeroGradient). */
+  private static void clear(NDArray gradient) {
+    gradient.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
   }
 }

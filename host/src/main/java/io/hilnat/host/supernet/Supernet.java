@@ -208,6 +208,38 @@ public final class Supernet implements AutoCloseable {
     return weights.trainable();
   }
 
+  /**
+   * The trainable arrays that {@code archs} compute with: those of the stem, the first block, the head and the
+   * classifier, of every layer within some subnet's depth and, of a layer's kernel transforms, those its kernels
+   * need. A step updates only these, as PyTorch's optimisers skip what has no gradient (OFA's training too): the
+   * rest would only decay their momentum into the weights.
+   */
+  public Map<String, NDArray> namedParameters(java.util.Collection<Architecture> archs) {
+    Map<String, Integer> smallestKernel = new java.util.HashMap<>();
+    for (Architecture arch : archs) {
+      for (int s = 0; s < arch.stages().size(); s++) {
+        List<Layer> layers = arch.stages().get(s);
+        for (int j = 0; j < layers.size(); j++) {
+          smallestKernel.merge("stage" + (s + 1) + ".layer" + (j + 1), layers.get(j).kernel(), Math::min);
+        }
+      }
+    }
+    Map<String, NDArray> used = new java.util.LinkedHashMap<>();
+    weights.trainable().forEach((name, array) -> {
+      if (name.startsWith("stage")) {
+        String layer = name.substring(0, name.indexOf('.', name.indexOf('.') + 1));
+        Integer kernel = smallestKernel.get(layer);
+        int transform = name.indexOf(".transform");
+        if (kernel == null || transform >= 0 && kernel > Integer.parseInt(
+            name.substring(transform + ".transform".length(), name.lastIndexOf('x')))) {
+          return;
+        }
+      }
+      used.put(name, array);
+    });
+    return used;
+  }
+
   /** Every batch norm (for recalibration). */
   List<DynamicBatchNorm> batchNorms() {
     List<DynamicBatchNorm> all = new ArrayList<>(List.of(stemBn, finalExpandBn));

@@ -94,7 +94,7 @@ public final class SupernetTrainer implements Trainer {
   public StepResult step(List<Architecture> archs, int[] order, int from, int count, double lr, long augmentSeed) {
     try (NDScope scope = new NDScope(); NDManager step = state.newSubManager()) {
       double loss = backward(archs, order, from, count, augmentSeed, step);
-      boolean skipped = !optimizer.step(net.namedParameters(), lr);
+      boolean skipped = !optimizer.step(net.namedParameters(archs), lr);
       return new StepResult(loss, count * archs.size(), skipped);
     }
   }
