@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hilnat.host.space.Architecture;
+import io.hilnat.host.space.ArchitectureFormat;
+import io.hilnat.host.transfer.OfaImport;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.Supernet;
@@ -30,14 +35,29 @@ public final class SupernetBench {
   private SupernetBench() {}
 
   public static ObjectNode run(String spaceName, int batch, int timedSteps, int memorySteps, int memoryBatch,
-      PrintStream progress)
-      throws IOException {
+      Path ofaSource, PrintStream progress) throws IOException, InterruptedException {
     SearchSpace space = SearchSpaceLoader.load(spaceName);
+    // the same four subnets at every sandwich step, so that OFA can be timed on exactly them
+    List<Architecture> sandwich = SupernetTrainer.sandwich(space, 2, new Random(7));
+    Map<String, Architecture> named = new LinkedHashMap<>();
+    named.put("largest", sandwich.get(0));
+    named.put("smallest", sandwich.get(1));
+    named.put("random1", sandwich.get(2));
+    named.put("random2", sandwich.get(3));
+    JsonNode reference = null;
+    if (ofaSource != null) {
+      OfaImport.space(space, space.maxWidth()); // OFA's network, or a clear refusal
+      progress.printf("Once-for-All's code on the same subnets (%s)...%n", ofaSource);
+      reference = OfaSpeedReference.run(ofaSource, named, batch, timedSteps,
+          Runtime.getRuntime().availableProcessors(), Path.of(System.getProperty("java.io.tmpdir")));
+    }
     Datasets.Splits splits = Datasets.load("fashion-mnist");
     Batches train = new Batches(splits.train(), splits.train());
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode report = mapper.createObjectNode().put("benchmark", "supernet-training").put("space", space.name())
-        .put("batch", batch).put("engine", "DJL 0.35.1 PyTorch (CPU)").put("precision", "fp32");
+        .put("batch", batch).put("engine", "DJL " + ai.djl.engine.Engine.getDjlVersion() + ", PyTorch "
+            + ai.djl.engine.Engine.getInstance().getVersion() + " (" + ComputeDevice.current() + ")")
+        .put("precision", "fp32").put("threads", Runtime.getRuntime().availableProcessors());
     Machine.describe(report.putObject("machine"));
     try (NDManager manager = ComputeDevice.newManager();
         Supernet net = new Supernet(space, 1, 10, manager, 1)) {
@@ -47,7 +67,7 @@ public final class SupernetBench {
       ArrayNode timings = report.putArray("throughput");
       for (String kind : List.of("smallest", "largest", "sandwich")) {
         java.util.function.Function<Random, List<Architecture>> subnets = kind.equals("smallest")
-            ? r -> List.of(space.smallest()) : kind.equals("largest") ? r -> List.of(space.largest()) : trainer::sandwich;
+            ? r -> List.of(space.smallest()) : kind.equals("largest") ? r -> List.of(space.largest()) : r -> sandwich;
         trainer.train(0, 3, timedSteps, random, subnets, (s, r) -> { }, () -> true); // warm-up
         long[] images = {0};
         long start = System.nanoTime();
@@ -56,7 +76,17 @@ public final class SupernetBench {
         timings.addObject().put("subnets", kind).put("steps", timedSteps)
             .put("images_per_s", images[0] / seconds).put("unit", "images x subnets / s")
             .put("step_s", seconds / timedSteps);
-        progress.printf("%s: %.0f img/s%n", kind, images[0] / seconds);
+        progress.printf("%s: %.1f img/s%n", kind, images[0] / seconds);
+      }
+      ArrayNode subnets = report.putArray("sandwich_subnets");
+      named.forEach((name, arch) -> subnets.addObject().put("name", name).put("arch", ArchitectureFormat.key(space, arch)));
+      if (reference != null) {
+        report.set("reference", reference);
+        report.set("ratios", ratios(timings, reference, batch));
+        report.put("note", "hilnat runs DJL's PyTorch " + ai.djl.engine.Engine.getInstance().getVersion()
+            + ", the reference Debian's PyTorch in eager mode (" + reference.get("engine").asText() + "): two "
+            + "PyTorch versions, two kernel libraries; the ratios are of this machine in this run only. hilnat's "
+            + "steps include decoding and resizing their Fashion-MNIST batch; OFA's reuse one random batch.");
       }
       SupernetTrainer watched = new SupernetTrainer(net, train, new SupernetTrainer.Config(memoryBatch, 0.05, 0.9, 3e-5,
           2, 0.1, 5, 2), manager);
@@ -83,6 +113,25 @@ public final class SupernetBench {
           .put("jvm_heap_max_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
     }
     return report;
+  }
+
+  /**
+   * hilnat ÷ OFA for the smallest and largest steps, and hilnat's sandwich step against the four separate steps
+   * OFA would take on the same subnets (their step times summed).
+   */
+  private static ObjectNode ratios(ArrayNode timings, JsonNode reference, int batch) {
+    Map<String, Double> ofaStep = new LinkedHashMap<>();
+    reference.get("subnets").forEach(s -> ofaStep.put(s.get("name").asText(), s.get("step_s").asDouble()));
+    Map<String, Double> hilnatStep = new LinkedHashMap<>();
+    timings.forEach(t -> hilnatStep.put(t.get("subnets").asText(), t.get("step_s").asDouble()));
+    double ofaFour = ofaStep.values().stream().mapToDouble(Double::doubleValue).sum();
+    ObjectNode ratios = new ObjectMapper().createObjectNode();
+    ratios.put("smallest", ofaStep.get("smallest") / hilnatStep.get("smallest"));
+    ratios.put("largest", ofaStep.get("largest") / hilnatStep.get("largest"));
+    ratios.put("sandwich_vs_ofa_four_steps", ofaFour / hilnatStep.get("sandwich"));
+    ratios.put("ofa_four_steps_s", ofaFour).put("hilnat_sandwich_step_s", hilnatStep.get("sandwich"));
+    ratios.put("meaning", "above 1: hilnat is faster (step time of OFA / step time of hilnat, batch " + batch + ")");
+    return ratios;
   }
 
   /** VmRSS of this process (Linux), KiB: native memory included, which the JVM heap figures miss. */

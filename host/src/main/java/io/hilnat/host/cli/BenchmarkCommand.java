@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code hilnat benchmark NAME}: the project's own performance benchmarks, printing JSON. */
@@ -229,11 +230,24 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--memory-batch", defaultValue = "16", description = "batch of the memory steps (default ${DEFAULT-VALUE})")
     int memoryBatch;
 
+    @Option(names = "--reference", description = {"ofa: time Once-for-All's own supernet on the same subnets, batch "
+        + "and steps in the same run", "(scripts/ofa-speed.py; needs /usr/bin/python3 with PyTorch) and report "
+        + "hilnat ÷ OFA"})
+    String reference;
+
+    @Option(names = "--ofa-source", defaultValue = "${env:HILNAT_OFA_SOURCE:-../shared/reference/ofa}",
+        description = "folder holding OFA's `ofa` package (default ${DEFAULT-VALUE}; env HILNAT_OFA_SOURCE)")
+    Path ofaSource;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      var report = io.hilnat.host.bench.SupernetBench.run(space, batch, steps, memorySteps, memoryBatch, System.err);
+      if (reference != null && !reference.equals("ofa")) {
+        throw new ParameterException(spec.commandLine(), "--reference knows only ofa, got " + reference);
+      }
+      var report = io.hilnat.host.bench.SupernetBench.run(space, batch, steps, memorySteps, memoryBatch,
+          reference != null ? ofaSource : null, System.err);
       return print(spec, report);
     }
   }
