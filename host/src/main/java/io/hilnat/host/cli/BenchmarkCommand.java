@@ -12,8 +12,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code hilnat benchmark NAME}: the project's own performance benchmarks, printing JSON. */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
-    description = "Project benchmarks (JSON on stdout, progress on stderr).",
+// the project's own measurements, not a user's task (that is `bench`): out of the main help, listed by its own
+@Command(name = "benchmark", mixinStandardHelpOptions = true, hidden = true,
+    description = {"Research benchmarks of hilnat itself, each against a named reference in the same run (JSON on",
+        "stdout, progress on stderr). To measure a model on a device, use `hilnat bench`."},
     subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.FleetThroughput.class, BenchmarkCommand.Precision.class, BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
         BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class,
         BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class})
