@@ -4,7 +4,6 @@ import io.hilnat.host.job.SearchJob;
 import io.hilnat.host.job.SearchOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,27 +28,23 @@ public final class DemoCommand implements Callable<Integer> {
 
 
   /**
-   * tiny-mbv3 with cheaper first-stage maps, no 7x7 depthwise kernels and ReLU for hard-swish: at equal time on two
-   * cores its supernet is 0.7 points better than tiny-mbv3's, another 0.55 (largest) and 0.87 (smallest) without the
-   * 7x7 kernels, and with ReLU 1.24x the training steps of the hard-swish space.
+   * tiny-mbv3 with cheaper first-stage maps, no 7x7 depthwise kernels and ReLU for hard-swish: each change gave a
+   * CPU more training steps in the same time, and a better supernet at equal time (docs/results.md).
    */
   static final String SPACE = "tiny-cpu-relu-mbv3";
   /**
-   * Left for the four iterations and the final test after the warm-up: on 2 cores here they took 1.8-2.2 minutes on
-   * tiny-cpu-relu-mbv3 (3.6 on tiny-cpu-mbv3); what they leave goes to the fine-tune. A machine half as fast ends
-   * the search after fewer iterations at the time limit (tiny-mbv3's took 6.2 minutes on such a machine).
+   * Left for the four iterations and the final test after the warm-up, with room to spare on two cores; what they
+   * leave goes to the fine-tune. A slower machine ends the search after fewer iterations at the time limit.
    */
   static final double SEARCH_MINUTES = 5;
   /**
    * The least the front's most accurate subnet is fine-tuned alone at the end; it also gets whatever else the time
-   * limit leaves. Alone, without shifts, 3 minutes took the best subnet of a tiny-mbv3 demo from 90.1 % to 90.9 %
-   * test top-1 (with shifts: 90.0 %); in this demo 2.8 minutes took 91.1 % to 91.7 % (at 0.03 instead of 0.01, from
-   * the same weights: 91.8 %, as good within noise).
+   * limit leaves. A few minutes alone, without shifts, add most of a point of top-1 (docs/results.md).
    */
   static final double FINE_TUNE_MINUTES = 1;
   /** Warm-ups at least this long leave a supernet that adaptation at the search's default rate sets back. */
   static final double LONG_WARMUP_MINUTES = 20;
-  /** The adaptation's rate after a long warm-up (30 minutes of training: largest 92.1 % at 0.002, 91.9 % at 0.02). */
+  /** The adaptation's rate after a long warm-up: the search's default sets a well-trained supernet back. */
   static final double LONG_WARMUP_ADAPT_LR = 0.002;
 
   @Option(names = "--out", description = "run folder (default runs/demo-TIMESTAMP)")
@@ -59,8 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "time budget (default ${DEFAULT-VALUE}; at least 10): the search gets " + SEARCH_MINUTES + " minutes on "
           + "2 cores, the best subnet's fine-tune at least " + FINE_TUNE_MINUTES + " and what the search leaves, the "
           + "supernet's warm-up the rest; from 20 minutes of warm-up on, adaptation runs at a tenth of "
-          + "its rate. Here 15 gave 92.14-92.47%% top-1 (fine-tuned; 91.33-91.84%% inherited) in 14.6 minutes, "
-          + "five runs")
+          + "its rate (what a budget reaches on which machine: docs/results.md)")
   double minutes;
 
   @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|int8",
@@ -81,9 +75,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
     double warmup = minutes - SEARCH_MINUTES - FINE_TUNE_MINUTES;
     Double adaptLr = warmup >= LONG_WARMUP_MINUTES ? LONG_WARMUP_ADAPT_LR : null;
-    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 500, warmup, minutes, 128, false, 1,
-        List.of("error", "latency"), List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, adaptLr, 3000, 960, 30, 5,
-        FINE_TUNE_MINUTES, false, 1.0, null, 0, 0, 0, 1, null, precision, null, null, false);
+    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(500).warmupMinutes(warmup)
+        .timeLimitMinutes(minutes).augment(false).adaptLr(adaptLr).validationImages(3000).calibrationImages(960)
+        .fineTuneMinutes(FINE_TUNE_MINUTES).precision(precision).build();
     log.printf("hilnat demo: NAT search on Fashion-MNIST (space " + SPACE + "), error vs latency on a local agent, "
         + "%.1f minutes (warm-up %.1f, fine-tune of the best subnet what is left, at least %.1f); run folder %s "
         + "(continue after a crash with ./hilnat search --resume %s)%n",

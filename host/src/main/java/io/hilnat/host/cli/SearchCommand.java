@@ -54,7 +54,7 @@ public final class SearchCommand implements Callable<Integer> {
 
   @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = {"random shifts of the images in supervised warm-up, adaptation and fine-tune (default on;",
-          "--no-augment for warm-ups under an epoch: in those it cost 2.4 points of top-1)"})
+          "--no-augment for warm-ups under an epoch, where they cost top-1)"})
   boolean augment;
 
   @Option(names = "--random-subnets", defaultValue = "" + SearchOptions.RANDOM_SUBNETS, description = "random subnets per warm-up step besides "
@@ -108,8 +108,8 @@ public final class SearchCommand implements Callable<Integer> {
   int adaptSteps;
 
   @Option(names = "--adapt-lr", defaultValue = "" + SearchOptions.ADAPT_LR, description = {"peak learning rate of "
-      + "each adaptation (default ${DEFAULT-VALUE}); lower for a --supernet trained to convergence:",
-      "3 iterations at 0.02 took one's largest subnet from 92.2 to 91.9 %%, at 0.002 to 92.1 %%"})
+      + "each adaptation (default ${DEFAULT-VALUE}); lower it (e.g. 0.002) for a --supernet",
+      "trained to convergence, which the default rate sets back (docs/results.md)"})
   double adaptLr;
 
   @Option(names = "--adapt-subnets", defaultValue = "2", description = "subnets drawn per adaptation step besides the largest (default ${DEFAULT-VALUE})")
@@ -211,10 +211,17 @@ public final class SearchCommand implements Callable<Integer> {
     }
     String spaceName = space != null ? space
         : supernet != null ? Path.of(supernet).resolve("space.yaml").toString() : "tiny-mbv3";
-    SearchOptions options = new SearchOptions(spaceName, data, supernet, warmupSteps, warmupMinutes, timeLimit, batch, augment, randomSubnets, objectives, constraints, fleet,
-        initial, iterations, candidates, population, generations, adaptSteps, adaptSubnets, adaptLr, validationImages,
-        calibrationImages, runs, export, fineTuneMinutes, ssl, share(labels), lut, proxyPool, ntkImages, regionInputs, seed, delegateOption.name, precision,
-        tokenFile == null ? null : tokenFile.toString(), tlsCert == null ? null : tlsCert.toString(), insecureToken);
+    SearchOptions options = SearchOptions.builder().space(spaceName).data(data).supernet(supernet)
+        .warmupSteps(warmupSteps).warmupMinutes(warmupMinutes).timeLimitMinutes(timeLimit).batch(batch).augment(augment)
+        .randomSubnets(randomSubnets).objectives(objectives).constraints(constraints).agents(fleet)
+        .initialSamples(initial).iterations(iterations).candidates(candidates).population(population)
+        .generations(generations).adaptSteps(adaptSteps).adaptSubnets(adaptSubnets).adaptLr(adaptLr)
+        .validationImages(validationImages).calibrationImages(calibrationImages).benchmarkRuns(runs)
+        .exportTop(export).fineTuneMinutes(fineTuneMinutes).ssl(ssl).labels(share(labels)).latencyTables(lut)
+        .proxyPool(proxyPool).ntkImages(ntkImages).regionInputs(regionInputs).seed(seed)
+        .delegate(delegateOption.name).precision(precision)
+        .agentTokenFile(tokenFile == null ? null : tokenFile.toString())
+        .agentTrustCert(tlsCert == null ? null : tlsCert.toString()).insecureToken(insecureToken).build();
     log.printf("hilnat search: run folder %s (continue after a crash with ./hilnat search --resume %s)%n",
         run.toAbsolutePath(), run);
     log.flush();

@@ -54,4 +54,245 @@ public record SearchOptions(String space, String data, String supernet, int warm
     delegate = delegate == null || delegate.isEmpty() ? null : delegate;
     precision = Precision.of(precision);
   }
+
+  /** Options built by name, from the command line's defaults: {@code SearchOptions.builder().space("small-mbv3")...build()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@link SearchOptions} by name; every setter's default is {@code hilnat search}'s. */
+  public static final class Builder {
+    private String space = "tiny-mbv3";
+    private String data = "fashion-mnist";
+    private String supernet = null;
+    private int warmupSteps = 300;
+    private double warmupMinutes = 0;
+    private double timeLimitMinutes = 0;
+    private int batch = 128;
+    private Boolean augment = true;
+    private Integer randomSubnets = RANDOM_SUBNETS;
+    private List<String> objectives = List.of("error", "latency");
+    private List<String> constraints = List.of();
+    private List<String> agents = List.of();
+    private int initialSamples = 16;
+    private int iterations = 4;
+    private int candidates = 6;
+    private int population = 100;
+    private int generations = 20;
+    private int adaptSteps = 25;
+    private int adaptSubnets = 2;
+    private Double adaptLr = ADAPT_LR;
+    private int validationImages = 1000;
+    private int calibrationImages = 480;
+    private int benchmarkRuns = 30;
+    private int exportTop = 5;
+    private double fineTuneMinutes = 0;
+    private boolean ssl = false;
+    private double labels = 1.0;
+    private String latencyTables = null;
+    private int proxyPool = 0;
+    private int ntkImages = NTK_IMAGES;
+    private int regionInputs = REGION_INPUTS;
+    private long seed = 1;
+    private String delegate = null;
+    private String precision = "fp32";
+    private String agentTokenFile = null;
+    private String agentTrustCert = null;
+    private boolean insecureToken = false;
+
+    private Builder() {}
+
+    public Builder space(String value) {
+      space = value;
+      return this;
+    }
+
+    public Builder data(String value) {
+      data = value;
+      return this;
+    }
+
+    public Builder supernet(String value) {
+      supernet = value;
+      return this;
+    }
+
+    public Builder warmupSteps(int value) {
+      warmupSteps = value;
+      return this;
+    }
+
+    public Builder warmupMinutes(double value) {
+      warmupMinutes = value;
+      return this;
+    }
+
+    public Builder timeLimitMinutes(double value) {
+      timeLimitMinutes = value;
+      return this;
+    }
+
+    public Builder batch(int value) {
+      batch = value;
+      return this;
+    }
+
+    public Builder augment(Boolean value) {
+      augment = value;
+      return this;
+    }
+
+    public Builder randomSubnets(Integer value) {
+      randomSubnets = value;
+      return this;
+    }
+
+    public Builder objectives(List<String> value) {
+      objectives = value;
+      return this;
+    }
+
+    public Builder constraints(List<String> value) {
+      constraints = value;
+      return this;
+    }
+
+    public Builder agents(List<String> value) {
+      agents = value;
+      return this;
+    }
+
+    public Builder initialSamples(int value) {
+      initialSamples = value;
+      return this;
+    }
+
+    public Builder iterations(int value) {
+      iterations = value;
+      return this;
+    }
+
+    public Builder candidates(int value) {
+      candidates = value;
+      return this;
+    }
+
+    public Builder population(int value) {
+      population = value;
+      return this;
+    }
+
+    public Builder generations(int value) {
+      generations = value;
+      return this;
+    }
+
+    public Builder adaptSteps(int value) {
+      adaptSteps = value;
+      return this;
+    }
+
+    public Builder adaptSubnets(int value) {
+      adaptSubnets = value;
+      return this;
+    }
+
+    public Builder adaptLr(Double value) {
+      adaptLr = value;
+      return this;
+    }
+
+    public Builder validationImages(int value) {
+      validationImages = value;
+      return this;
+    }
+
+    public Builder calibrationImages(int value) {
+      calibrationImages = value;
+      return this;
+    }
+
+    public Builder benchmarkRuns(int value) {
+      benchmarkRuns = value;
+      return this;
+    }
+
+    public Builder exportTop(int value) {
+      exportTop = value;
+      return this;
+    }
+
+    public Builder fineTuneMinutes(double value) {
+      fineTuneMinutes = value;
+      return this;
+    }
+
+    public Builder ssl(boolean value) {
+      ssl = value;
+      return this;
+    }
+
+    public Builder labels(double value) {
+      labels = value;
+      return this;
+    }
+
+    public Builder latencyTables(String value) {
+      latencyTables = value;
+      return this;
+    }
+
+    public Builder proxyPool(int value) {
+      proxyPool = value;
+      return this;
+    }
+
+    public Builder ntkImages(int value) {
+      ntkImages = value;
+      return this;
+    }
+
+    public Builder regionInputs(int value) {
+      regionInputs = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder delegate(String value) {
+      delegate = value;
+      return this;
+    }
+
+    public Builder precision(String value) {
+      precision = value;
+      return this;
+    }
+
+    public Builder agentTokenFile(String value) {
+      agentTokenFile = value;
+      return this;
+    }
+
+    public Builder agentTrustCert(String value) {
+      agentTrustCert = value;
+      return this;
+    }
+
+    public Builder insecureToken(boolean value) {
+      insecureToken = value;
+      return this;
+    }
+
+    public SearchOptions build() {
+      return new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimitMinutes, batch, augment, randomSubnets,
+          objectives, constraints, agents, initialSamples, iterations, candidates, population, generations,
+          adaptSteps, adaptSubnets, adaptLr, validationImages, calibrationImages, benchmarkRuns, exportTop,
+          fineTuneMinutes, ssl, labels, latencyTables, proxyPool, ntkImages, regionInputs, seed, delegate,
+          precision, agentTokenFile, agentTrustCert, insecureToken);
+    }
+  }
 }

@@ -211,10 +211,10 @@ class CliTest {
 
     for (int validation : new int[] {200, 300}) {
       Path search = dir.resolve("search-validating-on-" + validation);
-      new SearchJob(search, new PrintWriter(new StringWriter(), true)).execute(new SearchOptions(
-          "src/test/resources/spaces/micro.yaml", "fashion-mnist", supernet.toString(), 3, 0, 0.001, 16, true, 1,
-          List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, validation, 32, 5, 2, 0, false,
-          1.0, null, 0, 0, 0, 1, null, null, null, null, false));
+      new SearchJob(search, new PrintWriter(new StringWriter(), true)).execute(SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").supernet(supernet.toString())
+          .warmupSteps(3).timeLimitMinutes(0.001).batch(16).objectives(List.of("error", "madds"))
+          .initialSamples(6).iterations(3).candidates(3).population(20).generations(3).adaptSteps(2)
+          .validationImages(validation).calibrationImages(32).benchmarkRuns(5).exportTop(2).build());
       String report = Files.readString(search.resolve("report.md"));
       assertEquals(validation != 200, report.contains("**Warning:** the supernet " + supernet + " was trained on this "
           + "search's validation images (it held out 200 images of fashion-mnist (seed 1), the search validates on "

@@ -25,9 +25,9 @@ class Int8SearchTest {
   @Test
   void anInt8SearchExportsInt8ModelsAndReportsBothAccuracies() throws Exception {
     Path run = dir.resolve("run");
-    SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0,
-        0, 16, true, 1, List.of("error", "latency"), List.of(), List.of(), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 5, 2, 0,
-        false, 1.0, null, 0, 0, 0, 1, null, "int8", null, null, false);
+    SearchOptions options = SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").warmupSteps(3).batch(16)
+        .initialSamples(4).iterations(0).candidates(2).population(20).generations(3).adaptSteps(2)
+        .validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(2).precision("int8").build();
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
     assertTrue(log.toString().contains(", int8 "), log.toString());
@@ -65,11 +65,11 @@ class Int8SearchTest {
         "../scripts/MakeColourFolder.java", images.toString(), "28", "600").inheritIO().start();
     assertEquals(0, make.waitFor());
     Path run = dir.resolve("folder-run");
-    SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml",
-        // trained well enough that its predictions are not ties a rounding flips: 300 steps of 32 images
-        "folder:" + images + "?size=28&channels=3", null, 300, 0, 0, 32, true, 1, List.of("error", "latency"),
-        List.of(), List.of(), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 5, 2, 0, false, 1.0, null, 0, 0, 0, 1, null,
-        "int8", null, null, false);
+    // trained well enough that its predictions are not ties a rounding flips: 300 steps of 32 images
+    SearchOptions options = SearchOptions.builder().space("src/test/resources/spaces/micro.yaml")
+        .data("folder:" + images + "?size=28&channels=3").warmupSteps(300)
+        .batch(32).initialSamples(4).iterations(0).candidates(2).population(20).generations(3).adaptSteps(2)
+        .validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(2).precision("int8").build();
     new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(options);
     List<String> classes = Files.list(images.resolve("test")).map(p -> p.getFileName().toString()).sorted().toList();
     int checked = 0;

@@ -26,8 +26,10 @@ class ProxySearchTest {
   @Test
   void searchWithNtkAsAnObjectiveStoresItForEverySubnetItEvaluates() throws Exception {
     Path run = dir.resolve("run");
-    SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0, 0, 16, true, 1,
-        List.of("error", "ntk"), List.of(), List.of(), 6, 1, 3, 20, 3, 2, 2, null, 200, 32, 5, 1, 0.1, false, 1.0, null, 12, 8, 100, 1, null, null, null, null, false);
+    SearchOptions options = SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").warmupSteps(3).batch(16)
+        .objectives(List.of("error", "ntk")).initialSamples(6).iterations(1).candidates(3).population(20)
+        .generations(3).adaptSteps(2).validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(1)
+        .fineTuneMinutes(0.1).proxyPool(12).ntkImages(8).regionInputs(100).build();
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
 

@@ -40,9 +40,10 @@ class SearchDeliveryTest {
     // the largest subnet is always in the initial archive and the most accurate: the limit rules it out
     double limit = (smallest + largest) / 2;
     String constraint = String.format(Locale.ROOT, "madds<=%.6f", madds.display(limit));
-    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
-        List.of("error", "madds"), List.of(constraint), List.of(), 6, 1, 2, 20, 3, 2, 2, null, 200, 32, 5, 3, 0.05,
-        false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error", "madds"))
+        .constraints(List.of(constraint)).initialSamples(6).iterations(1).candidates(2).population(20)
+        .generations(3).adaptSteps(2).validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(3)
+        .fineTuneMinutes(0.05).build();
     StringWriter log = new StringWriter();
     Path run = dir.resolve("run");
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
@@ -67,9 +68,9 @@ class SearchDeliveryTest {
   /** The micro space has 36 subnets: asking for more than it holds ends, with fewer, and says so. */
   @Test
   void aSearchOnASpaceOfAFewDozenSubnetsEnds() throws Exception {
-    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
-        List.of("error", "madds"), List.of(), List.of(), 40, 2, 6, 20, 3, 2, 2, null, 200, 32, 5, 1, 0,
-        false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error", "madds"))
+        .initialSamples(40).iterations(2).population(20).generations(3).adaptSteps(2).validationImages(200)
+        .calibrationImages(32).benchmarkRuns(5).exportTop(1).build();
     StringWriter log = new StringWriter();
     new SearchJob(dir.resolve("exhausted"), new PrintWriter(log, true)).execute(options);
     assertTrue(log.toString().contains("the space is nearly exhausted"), log.toString());
@@ -80,9 +81,9 @@ class SearchDeliveryTest {
   void aSecondSearchOnARunFolderInUseIsRefusedNamingTheFirst() throws Exception {
     Path run = dir.resolve("busy");
     try (RunLock first = RunLock.acquire(run)) {
-      SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
-          List.of("error", "madds"), List.of(), List.of(), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 5, 1, 0,
-          false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+      SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error", "madds"))
+          .initialSamples(4).iterations(0).candidates(2).population(20).generations(3).adaptSteps(2)
+          .validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(1).build();
       String refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
           () -> new SearchJob(run, new PrintWriter(new StringWriter(), true)).execute(options)).getMessage();
       assertTrue(refused.contains("is in use by another search (process " + ProcessHandle.current().pid()), refused);
@@ -100,16 +101,17 @@ class SearchDeliveryTest {
         "--token-file", token.toString(), "--tls-cert", tls.resolve("cert.pem").toString(), "--tls-key",
         tls.resolve("key.pem").toString())) {
       String entry = agent.target() + " token=" + token + " tls=" + tls.resolve("cert.pem");
-      SearchOptions secured = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
-          List.of("error", "latency"), List.of(), List.of(entry), 4, 0, 2, 20, 3, 2, 2, null, 200, 32, 3, 1, 0,
-          false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+      SearchOptions secured = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).agents(List.of(entry)).initialSamples(4)
+          .iterations(0).candidates(2).population(20).generations(3).adaptSteps(2).validationImages(200)
+          .calibrationImages(32).benchmarkRuns(3).exportTop(1).build();
       StringWriter log = new StringWriter();
       new SearchJob(dir.resolve("secured"), new PrintWriter(log, true)).execute(secured);
       assertTrue(Files.readString(dir.resolve("secured/evaluations.csv")).contains("latency@linux-x86_64"), log.toString());
 
-      SearchOptions noToken = new SearchOptions(SPACE, "fashion-mnist", null, 3, 0, 0, 16, true, 1,
-          List.of("error", "latency"), List.of(), List.of(agent.target() + " tls=" + tls.resolve("cert.pem")), 4, 0, 2,
-          20, 3, 2, 2, null, 200, 32, 3, 1, 0, false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+      SearchOptions noToken = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16)
+          .agents(List.of(agent.target() + " tls=" + tls.resolve("cert.pem"))).initialSamples(4).iterations(0)
+          .candidates(2).population(20).generations(3).adaptSteps(2).validationImages(200).calibrationImages(32)
+          .benchmarkRuns(3).exportTop(1).build();
       Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
           () -> new SearchJob(dir.resolve("no-token"), new PrintWriter(new StringWriter(), true)).execute(noToken));
       assertTrue(refused.getMessage().contains("missing token"), refused.getMessage());
@@ -119,9 +121,9 @@ class SearchDeliveryTest {
   /** A label-free search checkpoints its projection head with every supernet, and each adaptation goes on from it. */
   @Test
   void aLabelFreeSearchKeepsItsProjectionHeadAcrossAdaptations() throws Exception {
-    SearchOptions options = new SearchOptions(SPACE, "fashion-mnist", null, 4, 0, 0, 16, true, 1,
-        List.of("error", "madds"), List.of(), List.of(), 4, 2, 2, 20, 3, 2, 2, null, 200, 32, 3, 1, 0,
-        true, 0.2, null, 0, 0, 0, 1, null, null, null, null, false);
+    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(4).batch(16).objectives(List.of("error", "madds"))
+        .initialSamples(4).iterations(2).candidates(2).population(20).generations(3).adaptSteps(2)
+        .validationImages(200).calibrationImages(32).benchmarkRuns(3).exportTop(1).ssl(true).labels(0.2).build();
     Path run = dir.resolve("ssl");
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);

@@ -15,8 +15,8 @@ class SearchOptionsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static SearchOptions options(boolean augment) {
-    return new SearchOptions("tiny-mbv3", "fashion-mnist", null, 300, 7.5, 15, 128, augment, 2, List.of("error", "latency"),
-        List.of(), List.of(), 16, 4, 6, 100, 20, 25, 2, 0.005, 3000, 480, 30, 5, 0, false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+    return SearchOptions.builder().warmupMinutes(7.5).timeLimitMinutes(15).augment(augment).randomSubnets(2)
+        .adaptLr(0.005).validationImages(3000).build();
   }
 
   @Test

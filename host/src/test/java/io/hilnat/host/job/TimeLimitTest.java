@@ -26,9 +26,10 @@ class TimeLimitTest {
   @Test
   void aSpentTimeLimitEndsTheSearchAfterTheInitialArchiveForGood() throws Exception {
     Path run = dir.resolve("run");
-    SearchOptions options = new SearchOptions("src/test/resources/spaces/micro.yaml", "fashion-mnist", null, 3, 0,
-        0.001, 16, true, 1, List.of("error", "madds"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, 200, 32, 5, 2, 0, false,
-        1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+    SearchOptions options = SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").warmupSteps(3)
+        .timeLimitMinutes(0.001).batch(16).objectives(List.of("error", "madds")).initialSamples(6).iterations(3)
+        .candidates(3).population(20).generations(3).adaptSteps(2).validationImages(200).calibrationImages(32)
+        .benchmarkRuns(5).exportTop(2).build();
     StringWriter log = new StringWriter();
     new SearchJob(run, new PrintWriter(log, true)).execute(options);
 
@@ -65,8 +66,9 @@ class TimeLimitTest {
   }
 
   private static SearchOptions withLimits(double timeLimitMinutes, double fineTuneMinutes) {
-    return new SearchOptions("tiny-mbv3", "fashion-mnist", null, 3, 0, timeLimitMinutes, 16, false, 1,
-        List.of("error", "latency"), List.of(), List.of(), 6, 3, 3, 20, 3, 2, 2, null, 200, 32, 5, 2, fineTuneMinutes,
-        false, 1.0, null, 0, 0, 0, 1, null, null, null, null, false);
+    return SearchOptions.builder().warmupSteps(3).timeLimitMinutes(timeLimitMinutes).batch(16).augment(false)
+        .initialSamples(6).iterations(3).candidates(3).population(20).generations(3).adaptSteps(2)
+        .validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(2)
+        .fineTuneMinutes(fineTuneMinutes).build();
   }
 }
