@@ -88,7 +88,7 @@ public final class SupernetCommand implements Runnable {
 
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = {"random shifts of the training images, supervised (default on; --no-augment for runs",
-            "under an epoch: in those it cost 2.4 points of top-1)"})
+            "under an epoch, where they cost top-1)"})
     boolean augment;
 
     @Option(names = "--random-subnets", defaultValue = "2", description = "random subnets per step besides largest and smallest")
@@ -108,7 +108,7 @@ public final class SupernetCommand implements Runnable {
     @Option(names = "--ssl", description = "self-supervised: SimCLR contrastive loss on two augmented views, no labels")
     boolean ssl;
 
-    @Option(names = "--temperature", defaultValue = "0.2", description = "InfoNCE temperature with --ssl (default ${DEFAULT-VALUE})")
+    @Option(names = "--temperature", defaultValue = "0.2", description = "SimCLR's InfoNCE temperature with --ssl (SimCLR: 0.1-0.5; default ${DEFAULT-VALUE})")
     double temperature;
 
     @Option(names = "--val-images", defaultValue = "1000", description = {"training images held out, as a search "
@@ -169,7 +169,7 @@ public final class SupernetCommand implements Runnable {
         if (ssl) {
           ByteImages images = ByteImages.of(trainSet, ByteImages.numberedClasses(trainSet.classes()));
           trainer = new ContrastiveTrainer(net, new BatchLoader(images, Normalization.of(images), Augmentation.none()),
-              Augmentation.contrastive(Math.max(1, splits.train().size() / 8), true),
+              Augmentation.contrastive(true),
               new ContrastiveTrainer.Config(batch, lr, temperature, 64, ramp, seed), manager);
         }
         String task = ssl ? "supernet (contrastive)" : "supernet";

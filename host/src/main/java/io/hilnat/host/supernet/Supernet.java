@@ -149,7 +149,7 @@ public final class Supernet implements AutoCloseable {
   /**
    * The same array stored channels-last (NHWC memory, NCHW shape). Convolutions, batch norms and activations
    * keep that layout, and on CPU oneDNN then runs the depthwise convolutions' weight gradients with its direct
-   * kernels instead of a GEMM fallback: a training step of the largest tiny-mbv3 subnet took half the time.
+   * kernels instead of a GEMM fallback, which is much slower (docs/results.md).
    */
   private static NDArray channelsLast(NDArray x) {
     Shape s = x.getShape();

@@ -20,8 +20,7 @@ import java.util.function.Supplier;
  * {@code randomSubnets} sampled ones on the same batch, the largest learning from the labels (with
  * label smoothing) and the others from the largest's predictions (in-place distillation). Each subnet's
  * loss is back-propagated right after its forward pass, its gradients adding to the others': one subnet's
- * activations alive at a time instead of all of them (tiny-cpu-mbv3, batch 128, one random subnet: peak
- * resident memory 2.5 GB instead of 2.9-3.1, at the same speed).
+ * activations alive at a time instead of all of them, at the same speed.
  * SGD with Nesterov momentum; no weight decay on batch-norm parameters, transforms and biases.
  */
 public final class SupernetTrainer implements Trainer {
@@ -30,11 +29,9 @@ public final class SupernetTrainer implements Trainer {
    * Hyper-parameters of the sandwich training. {@code sortChannelsEvery}: sort the middle channels by
    * importance before every such step (0: never; see {@link #sortChannels()}). Off by default: OFA sorts when
    * a shrinking phase first trains smaller expand ratios, but the sandwich rule trains them from the first
-   * step, and on tiny-mbv3 (150 steps) sorting every 25 or once at step 75 left the smallest subnet's
-   * top-1 within run-to-run noise (69.5 % unsorted; 68.6 %, 69.8 %). {@code augment}: random shifts of up to
-   * an eighth of the image (see {@link Batches#images}); they cost accuracy in runs shorter than an epoch, where
-   * nothing overfits yet (Fashion-MNIST, largest tiny-mbv3 subnet, 5 minutes, 0.8 epochs: 86.4 % with, 88.8 %
-   * without).
+   * step, and sorting showed no gain beyond run-to-run noise (docs/results.md). {@code augment}: random shifts
+   * of up to an eighth of the image (see {@link Batches#images}); they cost accuracy in runs shorter than an
+   * epoch, where nothing overfits yet.
    */
   public record Config(int batchSize, double learningRate, double momentum, double weightDecay,
       int randomSubnets, double labelSmoothing, int warmupSteps, long seed, int sortChannelsEvery, boolean augment) {
