@@ -162,7 +162,7 @@ public final class BatchLoader {
     public Pair nextPair(NDManager manager, int resolution) {
       int[] indices = peekIndices();
       long batchSeed = mix(seed, next++);
-      Augmentation a = augmentation.isNone() ? Augmentation.contrastive(Math.max(1, set.height() / 8), true)
+      Augmentation a = augmentation.isNone() ? Augmentation.contrastive(true)
           : augmentation;
       return pair(manager, indices, resolution, a, batchSeed);
     }
@@ -200,17 +200,24 @@ public final class BatchLoader {
     int h = set.height();
     int w = set.width();
     // draw every random number first, in image order, so the parallel fill stays deterministic
+    int[][] crop = new int[n][]; // x, y, width, height of the region resized to the resolution
     int[] dx = new int[n];
     int[] dy = new int[n];
     boolean[] flip = new boolean[n];
     float[] brightness = new float[n];
     float[] contrast = new float[n];
+    float[] saturation = new float[n];
+    boolean[] grey = new boolean[n];
+    boolean colour = c == 3;
     for (int i = 0; i < n; i++) {
+      crop[i] = a.cropScale() > 0 ? randomResizedCrop(h, w, a.cropScale(), random) : new int[] {0, 0, w, h};
       dx[i] = a.pad() == 0 ? 0 : random.nextInt(2 * a.pad() + 1) - a.pad();
       dy[i] = a.pad() == 0 ? 0 : random.nextInt(2 * a.pad() + 1) - a.pad();
       flip[i] = a.flip() && random.nextBoolean();
       brightness[i] = a.brightness() == 0 ? 1f : 1f + (float) (random.nextDouble() * 2 - 1) * a.brightness();
       contrast[i] = a.contrast() == 0 ? 1f : 1f + (float) (random.nextDouble() * 2 - 1) * a.contrast();
+      saturation[i] = a.saturation() == 0 || !colour ? 1f : 1f + (float) (random.nextDouble() * 2 - 1) * a.saturation();
+      grey[i] = colour && a.grey() > 0 && random.nextDouble() < a.grey();
     }
     int rr = resolution * resolution;
     float[] out = new float[n * c * rr];
@@ -219,20 +226,24 @@ public final class BatchLoader {
     byte[] pixels = set.pixels();
     int values = set.imageValues();
     IntStream.range(0, n).parallel().forEach(i -> {
-      float[] plane = new float[h * w];
-      float[] scratch = new float[h * resolution];
+      int cx = crop[i][0];
+      int cy = crop[i][1];
+      int cw = crop[i][2];
+      int ch2 = crop[i][3];
+      float[] plane = new float[ch2 * cw];
+      float[] scratch = new float[ch2 * resolution];
       int base = indices[i] * values;
       for (int ch = 0; ch < c; ch++) {
         int channelBase = base + ch * h * w;
-        for (int y = 0; y < h; y++) {
-          int sy = y + dy[i];
-          for (int x = 0; x < w; x++) {
-            int sx = (flip[i] ? w - 1 - x : x) + dx[i];
-            plane[y * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w ? 0f
+        for (int y = 0; y < ch2; y++) {
+          int sy = cy + y + dy[i];
+          for (int x = 0; x < cw; x++) {
+            int sx = cx + (flip[i] ? cw - 1 - x : x) + dx[i];
+            plane[y * cw + x] = sy < 0 || sy >= h || sx < 0 || sx >= w ? 0f
                 : (pixels[channelBase + sy * w + sx] & 0xff) * (1f / 255f);
           }
         }
-        Resampler.resize(plane, 0, h, w, out, (i * c + ch) * rr, resolution, resolution, scratch);
+        Resampler.resize(plane, 0, ch2, cw, out, (i * c + ch) * rr, resolution, resolution, scratch);
       }
       int offset = i * c * rr;
       if (brightness[i] != 1f || contrast[i] != 1f) {
@@ -246,6 +257,19 @@ public final class BatchLoader {
           out[offset + k] = Math.max(0f, Math.min(1f, (out[offset + k] - gray) * contrast[i] + gray));
         }
       }
+      if (saturation[i] != 1f || grey[i]) {
+        // towards (or onto) each pixel's luma, as torchvision's saturation and Grayscale
+        float keep = grey[i] ? 0f : saturation[i];
+        for (int k = 0; k < rr; k++) {
+          int r = offset + k;
+          int g = r + rr;
+          int b = g + rr;
+          float luma = 0.299f * out[r] + 0.587f * out[g] + 0.114f * out[b];
+          out[r] = Math.max(0f, Math.min(1f, luma + (out[r] - luma) * keep));
+          out[g] = Math.max(0f, Math.min(1f, luma + (out[g] - luma) * keep));
+          out[b] = Math.max(0f, Math.min(1f, luma + (out[b] - luma) * keep));
+        }
+      }
       for (int ch = 0; ch < c; ch++) {
         float m = mean[ch];
         float s = 1f / std[ch];
@@ -256,6 +280,24 @@ public final class BatchLoader {
       }
     });
     return manager.create(out, new Shape(n, c, resolution, resolution));
+  }
+
+  /**
+   * torchvision's RandomResizedCrop region: {@code scale} to all of the area at an aspect ratio in [3/4, 4/3], log-
+   * uniform, ten tries; else the whole image. Returns x, y, width, height.
+   */
+  static int[] randomResizedCrop(int h, int w, float scale, SplittableRandom random) {
+    double area = (double) h * w;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      double target = area * (scale + random.nextDouble() * (1 - scale));
+      double ratio = Math.exp(Math.log(3.0 / 4) + random.nextDouble() * (Math.log(4.0 / 3) - Math.log(3.0 / 4)));
+      int cw = (int) Math.round(Math.sqrt(target * ratio));
+      int ch = (int) Math.round(Math.sqrt(target / ratio));
+      if (cw > 0 && ch > 0 && cw <= w && ch <= h) {
+        return new int[] {random.nextInt(w - cw + 1), random.nextInt(h - ch + 1), cw, ch};
+      }
+    }
+    return new int[] {0, 0, w, h};
   }
 
   /** A 64-bit mix (SplitMix64's finaliser) of two numbers, for independent derived seeds. */

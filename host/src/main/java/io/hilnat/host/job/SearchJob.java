@@ -401,7 +401,7 @@ public final class SearchJob {
       ImageSet set = data.trainSet();
       ByteImages images = ByteImages.of(set, ByteImages.numberedClasses(set.classes()));
       BatchLoader unlabelled = new BatchLoader(images, Normalization.of(images), Augmentation.none());
-      return new ContrastiveTrainer(net, unlabelled, Augmentation.contrastive(Math.max(1, set.size() / 8), true),
+      return new ContrastiveTrainer(net, unlabelled, Augmentation.contrastive(true),
           new ContrastiveTrainer.Config(options.batch(), lr, 0.2, 64, warmupSteps, seed), manager);
     }
     return new SupernetTrainer(net, data.train(), new SupernetTrainer.Config(options.batch(), lr, 0.9, 3e-5,

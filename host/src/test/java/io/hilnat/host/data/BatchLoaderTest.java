@@ -148,7 +148,7 @@ class BatchLoaderTest {
 
   @Test
   void twoViewsShareImagesAndLabelsButNotAugmentation() {
-    BatchLoader train = new BatchLoader(images, FashionMnist.NORMALIZATION, Augmentation.contrastive(3, true));
+    BatchLoader train = new BatchLoader(images, FashionMnist.NORMALIZATION, Augmentation.contrastive(true));
     try (NDManager step = root.newSubManager()) {
       BatchLoader.Pair p = train.epoch(16, 2, 0).nextPair(step, 28);
       BatchLoader.Pair q = train.epoch(16, 2, 0).nextPair(step, 28);
@@ -161,6 +161,60 @@ class BatchLoaderTest {
       NDArray same = p.first().sub(p.second()).square().mean();
       NDArray other = p.first().sub(p.second().get("1:").concat(p.second().get(":1"))).square().mean();
       assertTrue(same.getFloat() < other.getFloat(), same.getFloat() + " vs " + other.getFloat());
+    }
+  }
+
+  @Test
+  void randomResizedCropsCoverWhatSimClrAsksFor() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+    double smallest = 1;
+    double largest = 0;
+    for (int i = 0; i < 2000; i++) {
+      int[] box = BatchLoader.randomResizedCrop(28, 28, 0.2f, random);
+      assertTrue(box[0] >= 0 && box[1] >= 0 && box[0] + box[2] <= 28 && box[1] + box[3] <= 28, java.util.Arrays.toString(box));
+      double share = box[2] * box[3] / (28.0 * 28);
+      double ratio = (double) box[2] / box[3];
+      assertTrue(share >= 0.17 && ratio >= 0.7 && ratio <= 1.43, share + " of the area at " + ratio);
+      smallest = Math.min(smallest, share);
+      largest = Math.max(largest, share);
+    }
+    assertTrue(smallest < 0.25 && largest > 0.9, "crops from " + smallest + " to " + largest + " of the area");
+  }
+
+  @Test
+  void colourViewsAreJitteredAndSometimesGrey() {
+    // a colour set: each image's channels are the grey image scaled differently
+    int n = 64;
+    byte[] pixels = new byte[n * 3 * 784];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      float[] grey = images.image(i);
+      for (int c = 0; c < 3; c++) {
+        for (int k = 0; k < 784; k++) {
+          pixels[(i * 3 + c) * 784 + k] = (byte) Math.round(grey[k] * 255 * (c + 1) / 3);
+        }
+      }
+      labels[i] = images.label(i);
+    }
+    ByteImages colour = new ByteImages(pixels, labels, 3, 28, 28, FashionMnist.CLASS_NAMES);
+    BatchLoader train = new BatchLoader(colour, Normalization.of(colour), Augmentation.contrastive(true));
+    try (NDManager step = root.newSubManager()) {
+      BatchLoader.Pair p = train.epoch(n, 3, 0).nextPair(step, 32);
+      assertEquals(new Shape(n, 3, 32, 32), p.first().getShape());
+      // undo the normalisation, then count the views whose three channels are equal: grey ones
+      Normalization norm = train.normalization();
+      float[] v = p.first().toFloatArray();
+      int greyViews = 0;
+      for (int i = 0; i < n; i++) {
+        double difference = 0;
+        for (int k = 0; k < 1024; k++) {
+          float r = v[(i * 3) * 1024 + k] * norm.std()[0] + norm.mean()[0];
+          float b = v[(i * 3 + 2) * 1024 + k] * norm.std()[2] + norm.mean()[2];
+          difference += Math.abs(r - b);
+        }
+        greyViews += difference < 1e-2 ? 1 : 0;
+      }
+      assertTrue(greyViews >= 3 && greyViews <= 28, greyViews + " of " + n + " views grey (p = 0.2)");
     }
   }
 

@@ -47,7 +47,7 @@ class ContrastiveTrainerTest {
     ByteImages images = ByteImages.of(set, ByteImages.numberedClasses(10));
     try (NDManager manager = NDManager.newBaseManager(); Supernet net = new Supernet(SPACE, 1, 10, manager, 4)) {
       ContrastiveTrainer trainer = new ContrastiveTrainer(net,
-          new BatchLoader(images, Normalization.of(images), Augmentation.none()), Augmentation.contrastive(3, true),
+          new BatchLoader(images, Normalization.of(images), Augmentation.none()), Augmentation.contrastive(true),
           new ContrastiveTrainer.Config(32, 0.05, 0.2, 32, 3, 2), manager);
       List<Double> losses = new ArrayList<>();
       trainer.train(0, 40, 40, new Random(3), r -> List.of(SPACE.largest(), SPACE.smallest()),

@@ -36,14 +36,14 @@ class TrainerStateTest {
     try (NDManager manager = NDManager.newBaseManager(); Supernet net = new Supernet(SPACE, 1, 10, manager, 4)) {
       ContrastiveTrainer.Config config = new ContrastiveTrainer.Config(32, 0.05, 0.2, 32, 2, 2);
       BatchLoader loader = new BatchLoader(images, Normalization.of(images), Augmentation.none());
-      ContrastiveTrainer first = new ContrastiveTrainer(net, loader, Augmentation.contrastive(3, true), config, manager);
+      ContrastiveTrainer first = new ContrastiveTrainer(net, loader, Augmentation.contrastive(true), config, manager);
       SupernetTraining.run("ssl", net, first, r -> List.of(SPACE.largest(), SPACE.smallest()), dir, "test", 0, 4, 2);
       assertTrue(Files.isRegularFile(dir.resolve(TrainerState.FILE)));
       Map<String, NDArray> trained = first.state();
       assertTrue(trained.keySet().stream().anyMatch(k -> k.startsWith(TrainerState.MOMENTUM)));
       assertTrue(trained.keySet().stream().anyMatch(k -> k.startsWith(TrainerState.HEAD)));
 
-      ContrastiveTrainer resumed = new ContrastiveTrainer(net, loader, Augmentation.contrastive(3, true), config, manager);
+      ContrastiveTrainer resumed = new ContrastiveTrainer(net, loader, Augmentation.contrastive(true), config, manager);
       String head = TrainerState.HEAD + "projection.hidden.weight";
       assertFalse(java.util.Arrays.equals(trained.get(head).toFloatArray(), resumed.state().get(head).toFloatArray()),
           "a new trainer starts with a head of its own");
