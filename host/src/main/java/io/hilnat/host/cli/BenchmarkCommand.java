@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         "stdout, progress on stderr). To measure a model on a device, use `hilnat bench`."},
     subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.FleetThroughput.class, BenchmarkCommand.Precision.class, BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
         BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class,
-        BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class})
+        BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class, BenchmarkCommand.SearchMemory.class})
 public final class BenchmarkCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -145,6 +145,27 @@ public final class BenchmarkCommand implements Runnable {
     public Integer call() throws Exception {
       var report = io.hilnat.host.bench.SearchHypervolumeBench.run(supernet, evaluations, proxySeeded,
           Files.createTempDirectory("hilnat-bench"), System.err);
+      return print(spec, report);
+    }
+  }
+
+  @Command(name = "search-memory", mixinStandardHelpOptions = true, description = {
+      "Peak resident memory of a supervised search and of a label-free (--ssl) one on the same data and",
+      "settings, each in its own process; the search settings follow -- (e.g. -- --data folder:DIR --batch 128)."})
+  static final class SearchMemory implements Callable<Integer> {
+    @Option(names = "--labels", defaultValue = "10%", description = "labelled share of the label-free search "
+        + "(default ${DEFAULT-VALUE})")
+    String labels;
+
+    @picocli.CommandLine.Parameters(paramLabel = "SEARCH-OPTION", description = "options of both searches")
+    java.util.List<String> search = new java.util.ArrayList<>();
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var report = io.hilnat.host.bench.SearchMemoryBench.run(search, labels,
+          Files.createTempDirectory("hilnat-search-memory"), System.err);
       return print(spec, report);
     }
   }

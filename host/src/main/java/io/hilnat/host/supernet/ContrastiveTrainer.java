@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * views of the same images, and SimCLR's InfoNCE loss pulls each image's two projected features together
  * and pushes the other images of the batch away. The projection head (SimCLR's: linear, batch norm, ReLU,
  * linear) is the trainer's own; it is checkpointed with the trainer's state and handed on from one adaptation to
- * the next, and only the supernet's weights go into subnets. Subnets of one step share one backward pass.
+ * the next, and only the supernet's weights go into subnets. Each subnet's loss is back-propagated right after
+ * its forward pass, its gradients adding to the others', so one subnet's activations are alive at a time.
  */
 public final class ContrastiveTrainer implements Trainer {
 
@@ -75,23 +76,20 @@ public final class ContrastiveTrainer implements Trainer {
     double loss;
     boolean skipped;
     try (NDScope scope = new NDScope(); NDManager step = state.newSubManager()) {
-      try (AutoCloseable kernels = net.shareKernels();
-          GradientCollector collector = step.getEngine().newGradientCollector()) {
-        NDArray total = null;
+      loss = 0;
+      try (GradientCollector collector = step.getEngine().newGradientCollector()) {
         for (Architecture arch : archs) {
-          // the same seed gives every subnet the same two views, at its own resolution
-          BatchLoader.Pair views = data.pair(step, indices, arch.resolution(), augmentation, augmentSeed);
-          NDArray z1 = project(net.features(arch, views.first(), true));
-          NDArray z2 = project(net.features(arch, views.second(), true));
-          NDArray subnetLoss = infoNce(z1, z2, config.temperature());
-          total = total == null ? subnetLoss : total.add(subnetLoss);
+          // each subnet's loss is its own: back-propagated at once, only one subnet's two views are alive
+          try (NDScope subnetScope = new NDScope()) {
+            // the same seed gives every subnet the same two views, at its own resolution
+            BatchLoader.Pair views = data.pair(step, indices, arch.resolution(), augmentation, augmentSeed);
+            NDArray z1 = project(net.features(arch, views.first(), true));
+            NDArray z2 = project(net.features(arch, views.second(), true));
+            NDArray subnetLoss = infoNce(z1, z2, config.temperature());
+            collector.backward(subnetLoss);
+            loss += subnetLoss.getFloat();
+          }
         }
-        collector.backward(total);
-        loss = total.getFloat();
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
       }
       Map<String, NDArray> parameters = new LinkedHashMap<>(net.namedParameters(archs));
       parameters.putAll(head.trainable());

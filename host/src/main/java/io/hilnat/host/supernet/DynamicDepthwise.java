@@ -1,7 +1,6 @@
 package io.hilnat.host.supernet;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.hilnat.host.net.Conv2d;
@@ -12,8 +11,6 @@ import java.util.Map;
 /**
  * OFA's elastic kernel: one shared depthwise weight of the largest kernel; a smaller kernel is the
  * centre of the next larger one times a learned transform (identity at start, shared by all channels).
- * Within a {@link Supernet#shareKernels()} session each kernel is computed once: a training step's
- * sandwich of subnets shares them instead of recomputing them on every forward pass.
  */
 final class DynamicDepthwise {
 
@@ -21,9 +18,7 @@ final class DynamicDepthwise {
   private final String weightName;
   private final List<Integer> kernels; // ascending
   private final Map<Integer, NDArray> transforms = new HashMap<>();
-  private final Map<Integer, NDArray> cache = new HashMap<>();
   private final int stride;
-  private boolean caching;
 
   DynamicDepthwise(Weights w, String name, int channels, List<Integer> kernels, int stride) {
     this.kernels = kernels;
@@ -39,10 +34,6 @@ final class DynamicDepthwise {
 
   /** All channels' kernel of size {@code k}. */
   NDArray kernel(int k) {
-    NDArray cached = cache.get(k);
-    if (cached != null) {
-      return cached;
-    }
     int index = kernels.indexOf(k);
     if (index < 0) {
       throw new IllegalArgumentException("kernel " + k + " is not one of " + kernels);
@@ -56,27 +47,8 @@ final class DynamicDepthwise {
       long channels = weight.getShape().get(0);
       NDArray centre = larger.get(new NDIndex(":, :, " + start + ":" + (start + k) + ", " + start + ":" + (start + k)));
       result = centre.reshape(channels, k * k).matMul(transforms.get(k).transpose()).reshape(channels, 1, k, k);
-      if (caching) {
-        NDScope.unregister(result); // lives until invalidate(), beyond the step's scope
-        cache.put(k, result);
-      }
     }
     return result;
-  }
-
-  /** While on, each kernel is computed once and reused; turning it off drops them. */
-  void caching(boolean on) {
-    caching = on;
-    if (!on) {
-      invalidate();
-    }
-  }
-
-  private void invalidate() {
-    for (Map.Entry<Integer, NDArray> e : cache.entrySet()) {
-      e.getValue().close();
-    }
-    cache.clear();
   }
 
   NDArray forward(NDArray x, int k) {

@@ -2,6 +2,7 @@ package io.hilnat.host.supernet;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.hilnat.host.net.Activation;
@@ -123,27 +124,47 @@ public final class Supernet implements AutoCloseable {
   public NDArray features(Architecture arch, NDArray images, boolean training) {
     double w = arch.width();
     Activation.Kind stemAct = space.stem().activation();
-    NDArray h = DjlForward.activate(stemAct,
-        stemBn.forward(stem.forward(images, SearchSpace.scaledChannels(space.stem().channels(), w)), training));
-    h = channelsLast(h);
     FixedLayerSpec first = space.firstBlock();
-    h = firstBlock.forward(h, first.kernel(), first.expand(), SearchSpace.scaledChannels(first.channels(), w), training);
+    NDArray h = block(() -> firstBlock.forward(channelsLast(DjlForward.activate(stemAct, stemBn.forward(
+        stem.forward(images, SearchSpace.scaledChannels(space.stem().channels(), w)), training))), first.kernel(),
+        first.expand(), SearchSpace.scaledChannels(first.channels(), w), training));
     for (int s = 0; s < stages.size(); s++) {
       int out = SearchSpace.scaledChannels(space.stages().get(s).channels(), w);
       List<Layer> layers = arch.stages().get(s);
       for (int j = 0; j < layers.size(); j++) {
-        h = stages.get(s).get(j).forward(h, layers.get(j).kernel(), layers.get(j).expand(), out, training);
+        DynamicMBConv layer = stages.get(s).get(j);
+        Layer genes = layers.get(j);
+        NDArray in = h;
+        h = block(() -> layer.forward(in, genes.kernel(), genes.expand(), out, training));
       }
     }
     HeadSpec head = space.head();
-    h = DjlForward.activate(head.activation(), finalExpandBn.forward(
-        finalExpand.forward(h, SearchSpace.scaledChannels(head.expandChannels(), w)), training));
-    long spatial = h.getShape().get(2) * h.getShape().get(3);
-    h = h.sum(new int[] {2, 3}, true).div(DjlForward.scalar(h, spatial));
-    int features = SearchSpace.scaledChannels(head.featureChannels(), w);
-    h = DjlForward.activate(head.activation(), featureMix.forward(h, features));
-    h = h.reshape(h.getShape().get(0), features);
-    return h;
+    NDArray last = h;
+    return block(() -> {
+      NDArray x = DjlForward.activate(head.activation(), finalExpandBn.forward(
+          finalExpand.forward(last, SearchSpace.scaledChannels(head.expandChannels(), w)), training));
+      long spatial = x.getShape().get(2) * x.getShape().get(3);
+      x = x.sum(new int[] {2, 3}, true).div(DjlForward.scalar(x, spatial));
+      int features = SearchSpace.scaledChannels(head.featureChannels(), w);
+      x = DjlForward.activate(head.activation(), featureMix.forward(x, features));
+      return x.reshape(x.getShape().get(0), features);
+    });
+  }
+
+  /**
+   * Runs one block in a scope of its own and keeps only its output. DJL keeps every array an operation makes until
+   * its scope closes, so without this a forward pass holds all its temporaries (a batch norm's centred copy, an
+   * activation's operands) at once: an evaluation batch then needs as much memory as training. Autograd keeps what
+   * backward needs whatever the handles.
+   */
+  private static NDArray block(java.util.function.Supplier<NDArray> body) {
+    NDArray out;
+    try (NDScope scope = new NDScope()) {
+      out = body.get();
+      NDScope.unregister(out);
+    }
+    NDScope.register(out);
+    return out;
   }
 
   /**
@@ -249,23 +270,8 @@ public final class Supernet implements AutoCloseable {
   }
 
   /**
-   * Computes each transformed kernel once until the returned session closes (one training step: the
-   * weights must not change inside it, and backward must run once, on the sum of the subnets' losses).
-   */
-  public AutoCloseable shareKernels() {
-    setKernelCaching(true);
-    return () -> setKernelCaching(false);
-  }
-
-  private void setKernelCaching(boolean on) {
-    firstBlock.depthwise.caching(on);
-    stages.forEach(layers -> layers.forEach(l -> l.depthwise.caching(on)));
-  }
-
-  /**
    * Sorts every elastic layer's middle channels by importance ({@link DynamicMBConv#sortMiddleChannels}) and
-   * returns what it did, for an optimiser whose per-parameter state must follow. Not inside a step: the
-   * kernels cached by {@link #shareKernels()} would keep the old order.
+   * returns what it did, for an optimiser whose per-parameter state must follow.
    */
   List<AxisPermutation> sortChannels() {
     List<AxisPermutation> all = new ArrayList<>(firstBlock.sortMiddleChannels());
@@ -367,7 +373,6 @@ public final class Supernet implements AutoCloseable {
 
   @Override
   public void close() {
-    setKernelCaching(false);
     manager.close();
   }
 }

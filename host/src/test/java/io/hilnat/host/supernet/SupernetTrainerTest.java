@@ -105,8 +105,7 @@ class SupernetTrainerTest {
       manager.getEngine().setRandomSeed(5);
       NDArray labels = train.labels(step, order, 0, 32).toType(DataType.INT64, false);
       NDArray total = null;
-      try (AutoCloseable kernels = net.shareKernels();
-          GradientCollector collector = step.getEngine().newGradientCollector()) {
+      try (GradientCollector collector = step.getEngine().newGradientCollector()) {
         NDArray teacher = null;
         for (Architecture arch : archs) {
           NDArray logProbs = net.forward(arch, train.images(step, order, 0, 32, arch.resolution(), null), true)
