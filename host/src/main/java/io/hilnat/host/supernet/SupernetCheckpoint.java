@@ -47,30 +47,35 @@ public final class SupernetCheckpoint {
   private SupernetCheckpoint() {}
 
   public static void saveOrigin(Path dir, Origin origin) throws IOException {
-    Path tmp = dir.resolve(ORIGIN + ".tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), origin);
-    Files.move(tmp, dir.resolve(ORIGIN), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    writeJson(dir, ORIGIN, origin);
   }
 
   /** The origin of an imported supernet; empty for one trained here. */
   public static Optional<Origin> origin(Path dir) throws IOException {
-    Path file = dir.resolve(ORIGIN);
-    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(), Origin.class)) : Optional.empty();
+    return readJson(dir, ORIGIN, Origin.class);
   }
 
   public static void saveHeldOut(Path dir, HeldOut heldOut) throws IOException {
     Files.createDirectories(dir);
-    Path tmp = dir.resolve(HELD_OUT + ".tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), heldOut);
-    Files.move(tmp, dir.resolve(HELD_OUT), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    writeJson(dir, HELD_OUT, heldOut);
   }
 
   /** What the supernet in {@code dir} was trained without; empty when it saw every training image (or is older). */
   public static Optional<HeldOut> heldOut(Path dir) throws IOException {
-    Path file = dir.resolve(HELD_OUT);
-    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(), HeldOut.class)) : Optional.empty();
+    return readJson(dir, HELD_OUT, HeldOut.class);
+  }
+
+  /** Writes {@code value} as {@code dir/name} whole or not at all. */
+  private static void writeJson(Path dir, String name, Object value) throws IOException {
+    Path tmp = dir.resolve(name + ".tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value);
+    Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static <T> Optional<T> readJson(Path dir, String name, Class<T> type) throws IOException {
+    Path file = dir.resolve(name);
+    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(), type)) : Optional.empty();
   }
 
   public static void save(Supernet net, Path dir, String data, long steps) throws IOException {

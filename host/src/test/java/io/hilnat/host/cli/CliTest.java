@@ -25,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The commands as a user runs them, against a real local agent. */
 class CliTest {
@@ -43,22 +42,14 @@ class CliTest {
     agent.close();
   }
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cli = HilnatMain.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  static HostCli.Run run(String... args) {
+    return HostCli.run(args);
   }
 
   @Test
   void exportThenBenchOnTwoAgentsOneOfThemDown() throws Exception {
     Path model = dir.resolve("smallest.tflite");
-    Run export = run("export", "--space", "small-mbv3", "--arch", "smallest", "-o", model.toString());
+    HostCli.Run export = run("export", "--space", "small-mbv3", "--arch", "smallest", "-o", model.toString());
     assertEquals(0, export.code(), export.err());
     assertTrue(Files.size(model) > 1000);
     assertTrue(export.out().contains("MAdds"), export.out());
@@ -67,7 +58,7 @@ class CliTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       down = socket.getLocalPort();
     }
-    Run bench = run("bench", model.toString(), "--agent", agent.target(), "--agent", "127.0.0.1:" + down,
+    HostCli.Run bench = run("bench", model.toString(), "--agent", agent.target(), "--agent", "127.0.0.1:" + down,
         "--runs", "10", "--min-seconds", "0", "--warmup", "2", "--warmup-seconds", "0", "--json");
     assertEquals(1, bench.code(), "an agent that is down makes the exit code non-zero");
     JsonNode json = new ObjectMapper().readTree(bench.out());
@@ -79,41 +70,41 @@ class CliTest {
     assertTrue(ok.at("/result/stats/p50Ms").asDouble() > 0);
     assertTrue(json.get(1).get("error").asText().contains("unreachable"), json.get(1).toString());
 
-    Run table = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds", "0");
+    HostCli.Run table = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds", "0");
     assertEquals(0, table.code(), table.err());
     assertTrue(table.out().contains("p50 ms") && table.out().contains("linux-x86_64"), table.out());
     assertTrue(table.out().contains("xnnpack"), "the profile's default delegate ran: " + table.out());
 
-    Run profiled = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds", "0",
+    HostCli.Run profiled = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds", "0",
         "--delegate", "cpu", "--op-profile", "--op-top", "3");
     assertEquals(0, profiled.code(), profiled.err());
     assertTrue(profiled.out().contains("cpu 0/") && profiled.out().contains("slowest operators"), profiled.out());
     assertEquals(3, profiled.out().lines().filter(l -> l.contains(" builtin ")).count(), profiled.out());
 
-    Run noGpu = run("bench", model.toString(), "--agent", agent.target(), "--delegate", "gpu", "--json");
+    HostCli.Run noGpu = run("bench", model.toString(), "--agent", agent.target(), "--delegate", "gpu", "--json");
     assertEquals(1, noGpu.code());
     assertTrue(noGpu.out().contains("available: [cpu, xnnpack]"), noGpu.out());
   }
 
   @Test
   void describeAndClearErrors() {
-    Run describe = run("agents", "describe", "--agent", agent.target());
+    HostCli.Run describe = run("agents", "describe", "--agent", agent.target());
     assertEquals(0, describe.code(), describe.err());
     assertTrue(describe.out().contains("tflite 2.20.0 on linux-x86_64"), describe.out());
 
-    Run badAgent = run("agents", "describe", "--agent", "localhost");
+    HostCli.Run badAgent = run("agents", "describe", "--agent", "localhost");
     assertEquals(2, badAgent.code());
     assertTrue(badAgent.err().contains("is neither HOST:PORT"), badAgent.err());
 
-    Run missing = run("bench", dir.resolve("nope.tflite").toString(), "--agent", agent.target());
+    HostCli.Run missing = run("bench", dir.resolve("nope.tflite").toString(), "--agent", agent.target());
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("nope.tflite does not exist"), missing.err());
 
-    Run badArch = run("export", "--arch", "{\"resolution\":999,\"width\":1.0,\"stages\":[]}", "-o", "x.tflite");
+    HostCli.Run badArch = run("export", "--arch", "{\"resolution\":999,\"width\":1.0,\"stages\":[]}", "-o", "x.tflite");
     assertEquals(2, badArch.code());
     assertTrue(badArch.err().contains("resolution 999"), badArch.err());
 
-    Run shortDemo = run("demo", "--minutes", "6", "--out", dir.resolve("short-demo").toString());
+    HostCli.Run shortDemo = run("demo", "--minutes", "6", "--out", dir.resolve("short-demo").toString());
     assertEquals(2, shortDemo.code());
     assertTrue(shortDemo.err().contains("--minutes must be at least 10"), shortDemo.err());
     assertTrue(Files.notExists(dir.resolve("short-demo")), "a refused demo leaves no run folder behind");
@@ -122,12 +113,12 @@ class CliTest {
   @Test
   void fineTuneImprovesABarelyTrainedSubnetAndExportsAModelThatRuns() throws Exception {
     Path supernet = dir.resolve("micro-supernet");
-    Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "5", "--batch",
+    HostCli.Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "5", "--batch",
         "32", "--out", supernet.toString());
     assertEquals(0, train.code(), train.err());
 
     Path out = dir.resolve("fine-tuned");
-    Run tune = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "10%",
+    HostCli.Run tune = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "10%",
         "--epochs", "1", "--out", out.toString());
     assertEquals(0, tune.code(), tune.err());
     JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
@@ -138,7 +129,7 @@ class CliTest {
     double after = result.get("test_top1_fine_tuned_percent").asDouble();
     assertTrue(after > before + 5, "fine-tuning a 5-step supernet's subnet helps: " + before + " -> " + after);
     Path model = out.resolve(result.get("model").asText());
-    Run bench = run("bench", model.toString(), "--agent", agent.target(), "--runs", "3", "--min-seconds", "0");
+    HostCli.Run bench = run("bench", model.toString(), "--agent", agent.target(), "--runs", "3", "--min-seconds", "0");
     assertEquals(0, bench.code(), "the fine-tuned model runs in the TFLite runtime: " + bench.err());
 
     // alone in Arm NN, a runtime that shares no code with TFLite, on the raw test images an app would have
@@ -157,7 +148,7 @@ class CliTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       for (int p = 0; p < 2; p++) {
         Path exported = out.resolve("largest-" + precisions[p] + ".tflite");
-        Run export = run("export", "--supernet", out.resolve("supernet").toString(), "--arch", "largest",
+        HostCli.Run export = run("export", "--supernet", out.resolve("supernet").toString(), "--arch", "largest",
             "--precision", precisions[p], "-o", exported.toString());
         assertEquals(0, export.code(), export.err());
         byte[] bytes = Files.readAllBytes(exported);
@@ -177,7 +168,7 @@ class CliTest {
     assertEquals(100 * top1[1], 100 * int8InArmnn.get("top1").asDouble(), 0.5,
         "the int8 model in Arm NN gives what it gave in TFLite: " + int8InArmnn);
 
-    Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
+    HostCli.Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--labels in (0, 100%]"), bad.err());
   }
@@ -196,13 +187,13 @@ class CliTest {
   @Test
   void aSearchValidatesOnImagesItsSupernetNeverSawOrItsReportWarns() throws Exception {
     Path supernet = dir.resolve("held-out-supernet");
-    Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "2", "--batch",
+    HostCli.Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "2", "--batch",
         "16", "--val-images", "200", "--out", supernet.toString());
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("training on 59800 of 60000 training images"), train.out());
     assertEquals(Optional.of(new SupernetCheckpoint.HeldOut("fashion-mnist", 200, 1)), SupernetCheckpoint.heldOut(supernet));
 
-    Run otherSplit = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "4",
+    HostCli.Run otherSplit = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "4",
         "--batch", "16", "--val-images", "0", "--out", supernet.toString());
     assertEquals(2, otherSplit.code(), "resuming with another held-out split would train on validation images");
     assertTrue(otherSplit.err().contains("was trained holding out 200 images of fashion-mnist (seed 1); resume it with "
@@ -227,14 +218,14 @@ class CliTest {
     Path supernet = dir.resolve("timed-supernet");
     List<String> command = List.of("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml",
         "--minutes", "0.1", "--batch", "32", "--out", supernet.toString());
-    Run first = run(command.toArray(String[]::new));
+    HostCli.Run first = run(command.toArray(String[]::new));
     assertEquals(0, first.code(), first.err());
     long sized = new ObjectMapper().readTree(supernet.resolve("budget.json").toFile()).get("steps").asLong();
     assertTrue(sized > 30, "6 s hold more than the 30 timed steps: " + sized);
     assertTrue(first.out().contains("0.1 minutes: " + sized + " steps"), first.out());
     assertEquals(sized, SupernetCheckpoint.metadata(supernet).get("steps").asLong());
 
-    Run again = run(command.toArray(String[]::new));
+    HostCli.Run again = run(command.toArray(String[]::new));
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("resuming") && again.out().contains("0.1 minutes: " + sized + " steps"),
         "a finished timed run keeps its length: " + again.out());

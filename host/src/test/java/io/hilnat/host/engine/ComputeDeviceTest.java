@@ -1,5 +1,6 @@
 package io.hilnat.host.engine;
 
+import static io.hilnat.host.cli.HostCli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,26 +9,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hilnat.host.cli.HilnatMain;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import io.hilnat.host.cli.HostCli.Run;
 
 /** {@code --device} and {@code doctor} as a user meets them on a host without a GPU (CI's). */
 class ComputeDeviceTest {
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cli = HilnatMain.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return new Run(cli.execute(args), out.toString(), err.toString());
-  }
 
   @AfterEach
   void backToAuto() {

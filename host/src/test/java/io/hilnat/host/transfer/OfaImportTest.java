@@ -1,5 +1,6 @@
 package io.hilnat.host.transfer;
 
+import static io.hilnat.host.cli.HostCli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hilnat.host.agentclient.AgentClient;
 import io.hilnat.host.agentclient.LocalAgent;
-import io.hilnat.host.cli.HilnatMain;
 import io.hilnat.host.net.RandomNetworks;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.ArchitectureFormat;
@@ -23,8 +23,6 @@ import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -38,7 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import io.hilnat.host.cli.HostCli.Run;
 
 /**
  * The Once-for-All fixture (a w1.0 supernet written by OFA's own code, with OFA's logits for 8 subnets at 160-256
@@ -61,6 +59,10 @@ class OfaImportTest {
 
   @BeforeAll
   static void importFixture() throws Exception {
+    if (!Files.isRegularFile(CHECKPOINT)) {
+      // JUnit counts a class skipped in @BeforeAll as no tests at all: say it where the build log shows it
+      System.out.println("OfaImportTest: skipped, the Once-for-All fixture is not at " + FIXTURE);
+    }
     assumeTrue(Files.isRegularFile(CHECKPOINT), "the Once-for-All fixture is not at " + FIXTURE + ": skipped");
     // the fixture's subnets run at 160-256 px; NAT's ofa-mbv3 searches 192-256, so the import gets a copy
     SearchSpace ofa = SearchSpaceLoader.load("ofa-mbv3");
@@ -244,15 +246,4 @@ class OfaImportTest {
     return max;
   }
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cli = HilnatMain.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 }
