@@ -90,7 +90,8 @@ public final class ExportCommand implements Callable<Integer> {
             + "own batch-norm statistics, or ") + "adapt it to your data first (hilnat supernet train --from "
             + supernet + ")");
       }
-      Batches batches = imported ? null : new Batches(Datasets.load(data).train(), Datasets.load(data).train());
+      Datasets.Splits splits = imported ? null : Datasets.load(data);
+      Batches batches = imported ? null : new Batches(splits.train(), splits.train());
       try (NDManager manager = ComputeDevice.newManager(); Supernet sn = SupernetCheckpoint.load(supernet, manager)) {
         a = ArchitectureFormat.parse(sn.space(), arch);
         if (recalibrate) {
@@ -105,7 +106,7 @@ public final class ExportCommand implements Callable<Integer> {
       card = imported
           ? card(arch, "hilnat subnet, weights " + weights, numbered(classCount), origin.get().mean(),
               origin.get().std(), false)
-          : card(arch, "hilnat subnet, weights " + weights, Datasets.load(data).classNames(), net.inputChannels(),
+          : card(arch, "hilnat subnet, weights " + weights, splits.classNames(), net.inputChannels(),
               batches.mean(), batches.std(), int8);
     } else {
       SearchSpace s = SearchSpaceLoader.load(space);
