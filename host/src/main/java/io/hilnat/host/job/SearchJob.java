@@ -9,6 +9,7 @@ import io.hilnat.host.latency.LatencyStore;
 import io.hilnat.host.latency.TableSurrogate;
 import io.hilnat.host.fleet.FleetEntry;
 import io.hilnat.host.agentclient.DeviceKind;
+import io.hilnat.host.search.Archives;
 import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.agentclient.AgentClient;
 import io.hilnat.host.agentclient.AgentCredentials;
@@ -158,10 +159,18 @@ public final class SearchJob {
         SubnetEvaluator subnets = new SubnetEvaluator(train, options.calibrationImages(), 200, manager);
         List<Evaluator> evaluators = new ArrayList<>();
         KnnProbe knn = new KnnProbe(subnets, 10, 200, manager);
+        int labelled = data.labelled().set().count();
+        int tests = test.set().count();
+        FinalStageBudget finalStage = options.ssl()
+            ? new FinalStageBudget(arch -> subnets.recalibrate(net, arch),
+                arch -> knn.accuracyAsIs(net, arch, data.labelled(), data.labelled()), (labelled + tests) / (double) labelled,
+                arch -> exportOnce(net, arch, space, subnets, deployment), deployment.int8())
+            : new FinalStageBudget(arch -> subnets.recalibrate(net, arch),
+                arch -> subnets.accuracyAsIs(net, arch, validation), (double) tests / validation.set().count(),
+                arch -> exportOnce(net, arch, space, subnets, deployment), deployment.int8());
         evaluators.add(new TimedEvaluator(options.ssl()
-            ? new AccuracyEvaluator("knn", arch -> knn.accuracy(net, arch, data.labelled(), data.labelled()),
-                () -> round[0], "{\"labelled_images\":" + data.labelled().set().count() + "}")
-            : new AccuracyEvaluator("supernet", arch -> subnets.accuracy(net, arch, validation), () -> round[0],
+            ? new AccuracyEvaluator("knn", finalStage::accuracy, () -> round[0], "{\"labelled_images\":" + labelled + "}")
+            : new AccuracyEvaluator("supernet", finalStage::accuracy, () -> round[0],
                 "{\"validation_images\":" + validation.set().count() + "}"), metrics, "supernet"));
         List<Objective> counted = new ArrayList<>(objectives); // a limit on MAdds needs them counted too
         limits.forEach(l -> counted.add(l.objective()));
@@ -201,10 +210,21 @@ public final class SearchJob {
           clock.checkpoint(); // every line is a step of progress: the run's time is kept with it
         });
         if (options.timeLimitMinutes() > 0) {
-          // the fine-tune's minutes are kept back; the next iteration and the final stage are each guessed to take
-          // as long as the last iteration
+          // the fine-tune's minutes are kept back; the next iteration is guessed to take as long as the last, and
+          // may add all its candidates to the front the final stage tests
           long deadline = started + (long) ((options.timeLimitMinutes() - options.fineTuneMinutes()) * 60e9);
-          search.withGate((it, lastSeconds) -> System.nanoTime() + (long) (2 * lastSeconds * 1e9) <= deadline);
+          search.withGate((it, lastSeconds) -> {
+            List<String> front = Archives.feasibleFront(store.archive(it - 1), objectives, limits);
+            int size = front.size() + options.candidates();
+            Architecture sample = front.isEmpty() ? space.smallest() : ArchitectureFormat.parse(space, front.get(0));
+            double finalSeconds = finalStage.seconds(size, Math.min(size, options.exportTop()), sample);
+            boolean fits = System.nanoTime() + (long) ((lastSeconds + finalSeconds) * 1e9) <= deadline;
+            if (!fits) {
+              log.printf(Locale.ROOT, "the final stage will need about %.0f s for up to %d subnets%n", finalSeconds,
+                  size);
+            }
+            return fits;
+          });
         }
         if (options.proxyPool() > 0) {
           search.withSeeder((pool, n) -> proxies.best(pool, n, options.seed()), options.proxyPool());
@@ -243,6 +263,13 @@ public final class SearchJob {
       }
     }
     return run.resolve("report.md");
+  }
+
+  /** What the final stage does to export {@code arch}, for {@link FinalStageBudget} to time. */
+  private static void exportOnce(Supernet net, Architecture arch, SearchSpace space, SubnetEvaluator subnets,
+      FinalStage.Deployment deployment) {
+    subnets.recalibrate(net, arch);
+    deployment.model(net.extract(arch), arch, ArchitectureFormat.key(space, arch));
   }
 
   /** A step of the run that may fail. */

@@ -15,8 +15,9 @@ import java.util.List;
  *     phones' agents again; empty starts a local agent on 127.0.0.1
  * @param fineTuneMinutes when above 0, the front's most accurate subnet is fine-tuned alone for about so many minutes
  *     at the end (on the labelled share when {@code ssl}) and exported as well
- * @param timeLimitMinutes when above 0, no iteration starts unless the run's process would, at the last iteration's
- *     pace, still finish it, the final stage and the fine-tune within so many minutes of its start; the search then
+ * @param timeLimitMinutes when above 0, no iteration starts unless the run would, at the last iteration's pace and
+ *     with the final stage's cost guessed by {@code FinalStageBudget}, still finish it, the final stage and the
+ *     fine-tune within so many minutes of its start (earlier processes of a resumed run included); the search then
  *     ends early
  * @param augment random shifts of the images in supervised warm-up and adaptation
  * @param randomSubnets random subnets per warm-up step besides the largest and smallest

@@ -93,7 +93,7 @@ public final class NatSearch {
 
   /** Whether iteration {@code iteration} may start, given how long the last one took (0 when unknown). */
   public interface Gate {
-    boolean mayStart(int iteration, double lastIterationSeconds);
+    boolean mayStart(int iteration, double lastIterationSeconds) throws Exception;
   }
 
   /** Run-store key of the last iteration of a search its {@link Gate} stopped early. */

@@ -28,6 +28,11 @@ public final class KnnProbe {
   /** Top-1 of k-NN over {@code bank} on {@code queries}; leave-one-out when they are the same object. */
   public double accuracy(Supernet net, Architecture arch, Batches bank, Batches queries) {
     recalibration.recalibrate(net, arch);
+    return accuracyAsIs(net, arch, bank, queries);
+  }
+
+  /** {@link #accuracy} with the batch-norm statistics the supernet holds now. */
+  public double accuracyAsIs(Supernet net, Architecture arch, Batches bank, Batches queries) {
     float[][] bankFeatures = features(net, arch, bank);
     float[][] queryFeatures = bank == queries ? bankFeatures : features(net, arch, queries);
     int[] bankLabels = bank.set().labels();

@@ -73,12 +73,12 @@ class CrashResumeTest {
     List<String> args = search(run, "tiny-mbv3", "--iterations", "40", "--adapt-steps", "30", "--export", "1",
         "--time-limit", Double.toString(limitMinutes));
     long start = System.nanoTime();
-    HostProcess.killWhen(args, line -> line.startsWith("iteration ") && System.nanoTime() - start > 30e9);
+    HostProcess.killWhen(args, line -> line.startsWith("iteration ") && System.nanoTime() - start > 15e9);
     double spentBefore;
     try (RunStore store = RunStore.open(run)) {
       spentBefore = Double.parseDouble(store.meta(RunClock.ELAPSED).orElseThrow());
     }
-    assertTrue(spentBefore >= 20, "the first process counted its time: " + spentBefore + " s");
+    assertTrue(spentBefore >= 10, "the first process counted its time: " + spentBefore + " s");
 
     long resumed = System.nanoTime();
     String log = HostProcess.runToEnd(List.of("search", "--resume", run.toString()));
@@ -89,10 +89,8 @@ class CrashResumeTest {
           + "process ran %.1f s, %.1f s counted of the limit's %.0f%n", spentBefore, resumedSeconds, total,
           limitMinutes * 60);
       assertTrue(store.meta(NatSearch.STOPPED_AFTER).isPresent(), "the limit ended the search: " + log);
-      // the limit is kept by a guess (no iteration starts that twice the last one's time says would not fit), and the
-      // final stage can take longer than that: seen here, 51-68 s of a 60 s limit. A run that restarted its clock
-      // would spend a whole limit again after the resume, which the bound below rules out.
-      assertTrue(total <= limitMinutes * 60 * 1.25, "the run took " + total + " s of its " + limitMinutes * 60 + " s");
+      // a run that restarted its clock would spend a whole limit again after the resume
+      assertTrue(total <= limitMinutes * 60, "the run took " + total + " s of its " + limitMinutes * 60 + " s");
       // the JVM's start and the data's loading are the process's own, not the run's: a few seconds
       assertTrue(resumedSeconds <= limitMinutes * 60 - spentBefore + 15, "the resumed process took " + resumedSeconds
           + " s, " + spentBefore + " s of the limit were spent before it");
