@@ -26,10 +26,7 @@ import io.hilnat.host.supernet.KnnProbe;
 import io.hilnat.host.supernet.Trainer;
 import io.hilnat.host.transfer.SupernetTransfer;
 import io.hilnat.host.data.Augmentation;
-import io.hilnat.host.data.BatchLoader;
-import io.hilnat.host.data.ByteImages;
 import io.hilnat.host.data.DataSplit;
-import io.hilnat.host.data.Normalization;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -167,9 +164,7 @@ public final class SupernetCommand implements Runnable {
             randomSubnets, 0.1, ramp, seed, sortChannelsEvery, augment), manager);
         Trainer trainer = supervised;
         if (ssl) {
-          ByteImages images = ByteImages.of(trainSet, ByteImages.numberedClasses(trainSet.classes()));
-          trainer = new ContrastiveTrainer(net, new BatchLoader(images, Normalization.of(images), Augmentation.none()),
-              Augmentation.contrastive(true),
+          trainer = new ContrastiveTrainer(net, train, Augmentation.contrastive(true),
               new ContrastiveTrainer.Config(batch, lr, temperature, 64, ramp, seed), manager);
         }
         String task = ssl ? "supernet (contrastive)" : "supernet";

@@ -98,8 +98,7 @@ public final class BatchLoader {
 
   /** The images at {@code indices}, augmented with {@code augmentation} seeded by {@code seed}. */
   public Batch batch(NDManager manager, int[] indices, int resolution, Augmentation augmentation, long seed) {
-    NDArray images = images(manager, indices, resolution, augmentation, new SplittableRandom(seed));
-    return new Batch(images, labels(manager, indices), indices);
+    return new Batch(images(manager, indices, resolution, augmentation, seed), labels(manager, indices), indices);
   }
 
   /** Two views of the images at {@code indices}, each drawn independently with {@code augmentation}. */
@@ -189,6 +188,11 @@ public final class BatchLoader {
       l[i] = set.label(indices[i]);
     }
     return manager.create(l);
+  }
+
+  /** The images at {@code indices}, augmented with {@code augmentation} seeded by {@code seed}, without labels. */
+  NDArray images(NDManager manager, int[] indices, int resolution, Augmentation augmentation, long seed) {
+    return images(manager, indices, resolution, augmentation, new SplittableRandom(seed));
   }
 
   private NDArray images(NDManager manager, int[] indices, int resolution, Augmentation a, SplittableRandom random) {

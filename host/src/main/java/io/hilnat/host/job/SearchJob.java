@@ -46,9 +46,6 @@ import io.hilnat.host.supernet.ContrastiveTrainer;
 import io.hilnat.host.supernet.KnnProbe;
 import io.hilnat.host.supernet.Trainer;
 import io.hilnat.host.data.Augmentation;
-import io.hilnat.host.data.BatchLoader;
-import io.hilnat.host.data.ByteImages;
-import io.hilnat.host.data.Normalization;
 import io.hilnat.host.supernet.SubnetFineTuning;
 import io.hilnat.host.supernet.SupernetTraining;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -425,10 +422,7 @@ public final class SearchJob {
   private static Trainer trainer(Supernet net, SearchData data, SearchOptions options, double lr, int warmupSteps,
       long seed, NDManager manager) {
     if (options.ssl()) {
-      ImageSet set = data.trainSet();
-      ByteImages images = ByteImages.of(set, ByteImages.numberedClasses(set.classes()));
-      BatchLoader unlabelled = new BatchLoader(images, Normalization.of(images), Augmentation.none());
-      return new ContrastiveTrainer(net, unlabelled, Augmentation.contrastive(true),
+      return new ContrastiveTrainer(net, data.train(), Augmentation.contrastive(true),
           new ContrastiveTrainer.Config(options.batch(), lr, 0.2, 64, warmupSteps, seed), manager);
     }
     return new SupernetTrainer(net, data.train(), new SupernetTrainer.Config(options.batch(), lr, 0.9, 3e-5,

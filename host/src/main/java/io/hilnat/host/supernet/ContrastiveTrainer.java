@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Augmentation;
 import io.hilnat.host.data.BatchLoader;
+import io.hilnat.host.data.Batches;
 import io.hilnat.host.net.Activation;
 import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.space.Architecture;
@@ -41,7 +42,7 @@ public final class ContrastiveTrainer implements Trainer {
   private static final int HIDDEN = 128;
 
   private final Supernet net;
-  private final BatchLoader data;
+  private final Batches data;
   private final Augmentation augmentation;
   private final Config config;
   private final NDManager state;
@@ -53,7 +54,7 @@ public final class ContrastiveTrainer implements Trainer {
   private final NDArray outputWeight;
   private final NesterovSgd optimizer;
 
-  public ContrastiveTrainer(Supernet net, BatchLoader unlabelled, Augmentation augmentation, Config config,
+  public ContrastiveTrainer(Supernet net, Batches unlabelled, Augmentation augmentation, Config config,
       NDManager manager) {
     this.net = net;
     this.data = unlabelled;
@@ -130,7 +131,7 @@ public final class ContrastiveTrainer implements Trainer {
   @Override
   public void train(long firstStep, long steps, long totalSteps, Random random, Function<Random, List<Architecture>> subnets,
       BiConsumer<Long, StepResult> onStep, Supplier<Boolean> keepGoing) {
-    int n = data.set().size();
+    int n = data.set().count();
     int batch = Math.min(config.batchSize(), n);
     int perEpoch = Math.max(1, n / batch);
     int[] order = null;
@@ -139,7 +140,7 @@ public final class ContrastiveTrainer implements Trainer {
       int e = (int) (s / perEpoch);
       if (e != epoch) {
         epoch = e;
-        order = data.sample(n, config.seed() * 1_000_003L + e);
+        order = data.shuffled(new Random(config.seed() * 1_000_003L + e));
       }
       int from = (int) (s % perEpoch) * batch;
       int[] indices = java.util.Arrays.copyOfRange(order, from, from + batch);

@@ -95,4 +95,29 @@ class DataTest {
       assertEquals(8, batches.labels(m, order, 0, 8).size());
     }
   }
+
+  /**
+   * Every part of a run sees images through one pipeline, the one the exported model's sidecar describes: shrunk
+   * by area averaging (here 28 to 14 px: each pixel the mean of a 2x2 block), with the training set's normalisation.
+   */
+  @Test
+  void batchesShrinkByAreaAveragingAsTheSidecarSays() {
+    ImageSet test = IdxFiles.load(IdxFiles.DEBIAN_FASHION_MNIST, "t10k").subset(new int[] {0, 1});
+    Batches batches = new Batches(test, test);
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[] half = batches.images(m, new int[] {0, 1}, 0, 2, 14, null).toFloatArray();
+      for (int i = 0; i < 2; i++) {
+        for (int y = 0; y < 14; y++) {
+          for (int x = 0; x < 14; x++) {
+            double sum = 0;
+            for (int k = 0; k < 4; k++) {
+              sum += test.pixels()[i * 784 + (2 * y + k / 2) * 28 + 2 * x + k % 2] & 0xff;
+            }
+            double expected = (sum / 4 / 255 - batches.mean()) / batches.std();
+            assertEquals(expected, half[i * 196 + y * 14 + x], 1e-4, "image " + i + " at " + y + "," + x);
+          }
+        }
+      }
+    }
+  }
 }

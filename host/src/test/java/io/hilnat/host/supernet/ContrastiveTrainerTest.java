@@ -7,12 +7,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hilnat.host.data.Augmentation;
-import io.hilnat.host.data.BatchLoader;
 import io.hilnat.host.data.Batches;
-import io.hilnat.host.data.ByteImages;
 import io.hilnat.host.data.IdxFiles;
 import io.hilnat.host.data.ImageSet;
-import io.hilnat.host.data.Normalization;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import java.util.ArrayList;
@@ -44,10 +41,8 @@ class ContrastiveTrainerTest {
   void contrastiveTrainingLowersTheLossWithoutLabelsAndKnnScoresIt() {
     ImageSet all = IdxFiles.load(IdxFiles.DEBIAN_FASHION_MNIST, "train");
     ImageSet set = all.subset(SupernetTrainerTest.range(0, 1024));
-    ByteImages images = ByteImages.of(set, ByteImages.numberedClasses(10));
     try (NDManager manager = NDManager.newBaseManager(); Supernet net = new Supernet(SPACE, 1, 10, manager, 4)) {
-      ContrastiveTrainer trainer = new ContrastiveTrainer(net,
-          new BatchLoader(images, Normalization.of(images), Augmentation.none()), Augmentation.contrastive(true),
+      ContrastiveTrainer trainer = new ContrastiveTrainer(net, new Batches(set, set), Augmentation.contrastive(true),
           new ContrastiveTrainer.Config(32, 0.05, 0.2, 32, 3, 2), manager);
       List<Double> losses = new ArrayList<>();
       trainer.train(0, 40, 40, new Random(3), r -> List.of(SPACE.largest(), SPACE.smallest()),

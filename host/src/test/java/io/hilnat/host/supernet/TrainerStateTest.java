@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Augmentation;
-import io.hilnat.host.data.BatchLoader;
-import io.hilnat.host.data.ByteImages;
+import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.IdxFiles;
 import io.hilnat.host.data.ImageSet;
-import io.hilnat.host.data.Normalization;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import java.nio.file.Files;
@@ -32,10 +30,9 @@ class TrainerStateTest {
   @Test
   void aResumedContrastiveTrainerHasTheMomentumAndHeadItWasCheckpointedWith() throws Exception {
     ImageSet set = IdxFiles.load(IdxFiles.DEBIAN_FASHION_MNIST, "train").subset(SupernetTrainerTest.range(0, 256));
-    ByteImages images = ByteImages.of(set, ByteImages.numberedClasses(10));
     try (NDManager manager = NDManager.newBaseManager(); Supernet net = new Supernet(SPACE, 1, 10, manager, 4)) {
       ContrastiveTrainer.Config config = new ContrastiveTrainer.Config(32, 0.05, 0.2, 32, 2, 2);
-      BatchLoader loader = new BatchLoader(images, Normalization.of(images), Augmentation.none());
+      Batches loader = new Batches(set, set);
       ContrastiveTrainer first = new ContrastiveTrainer(net, loader, Augmentation.contrastive(true), config, manager);
       SupernetTraining.run("ssl", net, first, r -> List.of(SPACE.largest(), SPACE.smallest()), dir, "test", 0, 4, 2);
       assertTrue(Files.isRegularFile(dir.resolve(TrainerState.FILE)));
