@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * and pushes the other images of the batch away. The projection head (SimCLR's: linear, batch norm, ReLU,
  * linear) is the trainer's own; it is checkpointed with the trainer's state and handed on from one adaptation to
  * the next, and only the supernet's weights go into subnets. Each subnet's loss is back-propagated right after
- * its forward pass, its gradients adding to the others', so one subnet's activations are alive at a time.
+ * its forward passes, its gradients adding to the others', and one view at a time ({@link #accumulateGradients}),
+ * so one view's activations are alive at a time.
  */
 public final class ContrastiveTrainer implements Trainer {
 
@@ -78,18 +79,11 @@ public final class ContrastiveTrainer implements Trainer {
     boolean skipped;
     try (NDScope scope = new NDScope(); NDManager step = state.newSubManager()) {
       loss = 0;
-      try (GradientCollector collector = step.getEngine().newGradientCollector()) {
-        for (Architecture arch : archs) {
-          // each subnet's loss is its own: back-propagated at once, only one subnet's two views are alive
-          try (NDScope subnetScope = new NDScope()) {
-            // the same seed gives every subnet the same two views, at its own resolution
-            BatchLoader.Pair views = data.pair(step, indices, arch.resolution(), augmentation, augmentSeed);
-            NDArray z1 = project(net.features(arch, views.first(), true));
-            NDArray z2 = project(net.features(arch, views.second(), true));
-            NDArray subnetLoss = infoNce(z1, z2, config.temperature());
-            collector.backward(subnetLoss);
-            loss += subnetLoss.getFloat();
-          }
+      for (Architecture arch : archs) {
+        try (NDScope subnetScope = new NDScope()) {
+          // the same seed gives every subnet the same two views, at its own resolution
+          BatchLoader.Pair views = data.pair(step, indices, arch.resolution(), augmentation, augmentSeed);
+          loss += accumulateGradients(arch, views);
         }
       }
       Map<String, NDArray> parameters = new LinkedHashMap<>(net.namedParameters(archs));
@@ -99,7 +93,41 @@ public final class ContrastiveTrainer implements Trainer {
     return new StepResult(loss, indices.length * archs.size() * 2, skipped);
   }
 
-  private NDArray project(NDArray features) {
+  /**
+   * Adds one subnet's InfoNCE gradients on two views to the parameters' and returns its loss. As GradCache (Gao et
+   * al., 2021) does, the loss needs both views' features but back-propagation needs only one view's activations at
+   * a time: both views' features are computed with no graph, the loss's gradient with respect to them (and the
+   * head's) is taken, then each view is run again with a graph and back-propagated with that gradient. The
+   * gradients are those of one pass over both views (the batch statistics are the same in both runs); the running
+   * statistics are updated twice, which nothing reads: every evaluation recalibrates them first.
+   */
+  double accumulateGradients(Architecture arch, BatchLoader.Pair views) {
+    NDArray first = net.features(arch, views.first(), true);
+    NDArray second = net.features(arch, views.second(), true);
+    double loss;
+    try (GradientCollector collector = first.getManager().getEngine().newGradientCollector()) {
+      for (NDArray features : List.of(first, second)) {
+        features.setRequiresGradient(true);
+        Weights.zeroGradient(features);
+      }
+      NDArray subnetLoss = infoNce(project(first), project(second), config.temperature());
+      collector.backward(subnetLoss);
+      loss = subnetLoss.getFloat();
+    }
+    backward(arch, views.first(), first.getGradient());
+    backward(arch, views.second(), second.getGradient());
+    return loss;
+  }
+
+  /** Back-propagates {@code gradient}, the loss's with respect to the features of {@code images}, into the net. */
+  private void backward(Architecture arch, NDArray images, NDArray gradient) {
+    try (NDScope viewScope = new NDScope();
+        GradientCollector collector = images.getManager().getEngine().newGradientCollector()) {
+      collector.backward(net.features(arch, images, true).mul(gradient).sum());
+    }
+  }
+
+  NDArray project(NDArray features) {
     long f = features.getShape().get(1);
     NDArray hidden = features.matMul(hiddenWeight.get(new NDIndex(":, :" + f)).transpose()).add(hiddenBias);
     // SimCLR's head: linear, batch norm over the batch, ReLU, linear (its running statistics would never be used)

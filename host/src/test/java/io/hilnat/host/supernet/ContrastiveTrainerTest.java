@@ -6,15 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Augmentation;
+import io.hilnat.host.data.BatchLoader;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.IdxFiles;
 import io.hilnat.host.data.ImageSet;
+import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Contrastive (label-free) supernet training on real Fashion-MNIST, and the k-NN probe that scores it. */
@@ -59,6 +64,43 @@ class ContrastiveTrainerTest {
       double heldOut = knn.accuracy(net, SPACE.largest(), labelled, queries);
       System.out.printf("5-NN over 200 labelled images: leave-one-out %.3f, held-out %.3f%n", leaveOneOut, heldOut);
       assertTrue(leaveOneOut > 0.3 && heldOut > 0.3, "well above chance (0.1)");
+    }
+  }
+
+  /**
+   * The step back-propagates one view at a time (GradCache): its gradients must be those of back-propagating the
+   * loss through both views at once.
+   */
+  @Test
+  void oneViewAtATimeGivesTheGradientsOfBothAtOnce() {
+    ImageSet set = IdxFiles.load(IdxFiles.DEBIAN_FASHION_MNIST, "train").subset(SupernetTrainerTest.range(0, 64));
+    try (NDManager manager = NDManager.newBaseManager(); Supernet net = new Supernet(SPACE, 1, 10, manager, 4)) {
+      ContrastiveTrainer trainer = new ContrastiveTrainer(net, new Batches(set, set), Augmentation.contrastive(true),
+          new ContrastiveTrainer.Config(16, 0.05, 0.2, 32, 3, 2), manager);
+      Architecture arch = SPACE.largest();
+      int[] indices = SupernetTrainerTest.range(0, 16);
+      Map<String, NDArray> parameters = net.namedParameters(List.of(arch));
+      BatchLoader.Pair views = new Batches(set, set).pair(manager, indices, arch.resolution(),
+          Augmentation.contrastive(true), 5);
+      try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+        collector.backward(ContrastiveTrainer.infoNce(trainer.project(net.features(arch, views.first(), true)),
+            trainer.project(net.features(arch, views.second(), true)), 0.2));
+      }
+      Map<String, float[]> together = new TreeMap<>();
+      parameters.forEach((name, p) -> together.put(name, p.getGradient().toFloatArray()));
+      parameters.values().forEach(Weights::zeroGradient);
+
+      trainer.accumulateGradients(arch, views);
+      double largest = 0;
+      for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+        float[] expected = together.get(e.getKey());
+        float[] actual = e.getValue().getGradient().toFloatArray();
+        for (int i = 0; i < expected.length; i++) {
+          largest = Math.max(largest, Math.abs(expected[i]));
+          assertEquals(expected[i], actual[i], 1e-5 + 1e-3 * Math.abs(expected[i]), e.getKey() + "[" + i + "]");
+        }
+      }
+      assertTrue(largest > 1e-4, "the gradients are not all zero: " + largest);
     }
   }
 }
