@@ -20,30 +20,35 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SSWP-NAS's claim on our data: a subnet fine-tuned on 1 % or 10 % of the labels from the weights it
- * inherited from a (self-supervised) supernet, against the same architecture trained from random
- * initialisation on the same labels for the same steps. Test-set top-1 for each.
+ * SSWP-NAS's claim on our data: a subnet fine-tuned on 1 % or 10 % of the labels from the weights it inherited from
+ * a (self-supervised) supernet, against the baselines a user would try first, each with the same fine-tuning steps
+ * on the same labels: the same architecture trained from random initialisation, and (unless {@code supervisedSteps}
+ * is 0) a supernet trained with labels on the labelled share alone, sandwich rule, whose subnet is then fine-tuned.
+ * Test-set top-1 for each.
  */
 public final class LabelScarceBench {
 
-  private static final String[] INITS = {"preserved", "random"};
+  private static final String[] INITS = {"preserved", "random", "supervised"};
 
   private LabelScarceBench() {}
 
   /**
    * For each label share and each of {@code seeds} seeds (a different labelled subset, training order and random
-   * initialisation), fine-tunes from the preserved weights and trains from random initialisation; rows per run
-   * and, per share and initialisation, the mean and standard deviation over the seeds.
+   * initialisation), fine-tunes from the preserved weights and from each baseline; rows per run and, per share and
+   * initialisation, the mean and standard deviation over the seeds, and how many of the larger standard deviation
+   * the preserved weights lead random initialisation by.
    */
-  public static ObjectNode run(Path supernetDir, String archText, List<Double> shares, int epochs, int seeds, Path work,
-      PrintStream progress) throws Exception {
+  public static ObjectNode run(Path supernetDir, String archText, List<Double> shares, int epochs, int seeds,
+      int supervisedSteps, Path work, PrintStream progress) throws Exception {
     String dataSpec = SupernetCheckpoint.metadata(supernetDir).get("data").asText();
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode report = mapper.createObjectNode().put("benchmark", "label-scarce").put("supernet", supernetDir.toString())
-        .put("data", dataSpec).put("epochs", epochs).put("seeds", seeds);
+        .put("data", dataSpec).put("epochs", epochs).put("seeds", seeds).put("supervised_supernet_steps",
+            supervisedSteps);
     Machine.describe(report.putObject("machine"));
     ArrayNode rows = report.putArray("results");
     ArrayNode summary = report.putArray("summary");
+    int inits = supervisedSteps > 0 ? 3 : 2;
     try (NDManager manager = ComputeDevice.newManager()) {
       Architecture arch;
       try (Supernet probe = SupernetCheckpoint.load(supernetDir, manager)) {
@@ -51,21 +56,26 @@ public final class LabelScarceBench {
         report.put("arch", ArchitectureFormat.key(probe.space(), arch));
       }
       for (double share : shares) {
-        double[][] accuracies = new double[2][seeds];
+        double[][] accuracies = new double[inits][seeds];
         for (int seed = 1; seed <= seeds; seed++) {
           SearchData data = SearchData.load(dataSpec, 1000, share, seed);
           int labelled = data.labelled().set().count();
           int steps = Math.max(20, epochs * labelled / 64);
-          for (int init = 0; init < 2; init++) {
-            boolean preserved = init == 0;
+          for (int init = 0; init < inits; init++) {
             try (NDManager scope = manager.newSubManager()) {
-              Supernet net = preserved ? SupernetCheckpoint.load(supernetDir, scope)
-                  : new Supernet(SupernetCheckpoint.load(supernetDir, scope).space(), data.trainSet().channels(),
-                      data.trainSet().classes(), scope, 98 + seed);
-              SupernetTrainer trainer = new SupernetTrainer(net, data.labelled(), new SupernetTrainer.Config(64, 0.05,
-                  0.9, 3e-5, 0, 0.1, Math.max(1, steps / 20), 4 + seed), scope);
               long start = System.nanoTime();
               String task = String.format(Locale.ROOT, "%.0f%% %s seed %d", 100 * share, INITS[init], seed);
+              Supernet net = init == 0 ? SupernetCheckpoint.load(supernetDir, scope)
+                  : new Supernet(SupernetCheckpoint.load(supernetDir, scope).space(), data.trainSet().channels(),
+                      data.trainSet().classes(), scope, 98 + seed);
+              if (init == 2) {
+                SupernetTrainer sandwich = new SupernetTrainer(net, data.labelled(), new SupernetTrainer.Config(64,
+                    0.05, 0.9, 3e-5, 2, 0.1, Math.max(1, supervisedSteps / 20), 40 + seed), scope);
+                SupernetTraining.run(task + " supernet", net, sandwich, sandwich::sandwich, work.resolve("sandwich"),
+                    dataSpec, 0, supervisedSteps, Integer.MAX_VALUE);
+              }
+              SupernetTrainer trainer = new SupernetTrainer(net, data.labelled(), new SupernetTrainer.Config(64, 0.05,
+                  0.9, 3e-5, 0, 0.1, Math.max(1, steps / 20), 4 + seed), scope);
               SupernetTraining.run(task, net, trainer, random -> List.of(arch), work.resolve("ft"), dataSpec, 0, steps,
                   Integer.MAX_VALUE);
               double accuracy = 100 * new SubnetEvaluator(data.train(), 960, 200, scope).accuracy(net, arch, data.test());
@@ -77,14 +87,22 @@ public final class LabelScarceBench {
             }
           }
         }
-        for (int init = 0; init < 2; init++) {
-          double mean = Arrays.stream(accuracies[init]).average().orElseThrow();
-          double variance = Arrays.stream(accuracies[init]).map(a -> (a - mean) * (a - mean)).sum()
-              / Math.max(1, seeds - 1);
-          summary.addObject().put("labels_share", share).put("init", INITS[init]).put("seeds", seeds)
-              .put("mean_test_top1_percent", mean).put("std_test_top1_percent", Math.sqrt(variance));
+        double[] mean = new double[inits];
+        double[] std = new double[inits];
+        for (int init = 0; init < inits; init++) {
+          double m = Arrays.stream(accuracies[init]).average().orElseThrow();
+          mean[init] = m;
+          std[init] = Math.sqrt(Arrays.stream(accuracies[init]).map(a -> (a - m) * (a - m)).sum()
+              / Math.max(1, seeds - 1));
+          ObjectNode row = summary.addObject().put("labels_share", share).put("init", INITS[init]).put("seeds", seeds)
+              .put("mean_test_top1_percent", mean[init]).put("std_test_top1_percent", std[init]);
           progress.printf(Locale.ROOT, "%.0f%% labels, %s init: %.2f ± %.2f %% over %d seeds%n", 100 * share,
-              INITS[init], mean, Math.sqrt(variance), seeds);
+              INITS[init], mean[init], std[init], seeds);
+          if (init > 0) {
+            double spread = Math.max(std[0], std[init]);
+            row.put("preserved_lead_points", mean[0] - mean[init])
+                .put("preserved_lead_in_std", spread > 0 ? (mean[0] - mean[init]) / spread : Double.NaN);
+          }
         }
       }
     }

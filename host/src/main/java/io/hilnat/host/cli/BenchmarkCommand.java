@@ -171,8 +171,8 @@ public final class BenchmarkCommand implements Runnable {
   }
 
   @Command(name = "label-scarce", mixinStandardHelpOptions = true, description = {
-      "Fine-tune a subnet on few labels from its preserved supernet weights vs from random initialisation;",
-      "test top-1 of each (SSWP-NAS)."})
+      "Fine-tune a subnet on few labels from its preserved supernet weights vs from random initialisation and",
+      "from a supernet trained with those labels alone; test top-1 of each (SSWP-NAS)."})
   static final class LabelScarce implements Callable<Integer> {
     @Mixin ComputeDeviceOption computeDevice;
 
@@ -192,15 +192,22 @@ public final class BenchmarkCommand implements Runnable {
         + "and random initialisation; mean and std over them (default ${DEFAULT-VALUE})")
     int seeds;
 
+    @Option(names = "--supervised-steps", defaultValue = "200", description = "sandwich steps of the supernet trained "
+        + "with labels on the labelled share alone, whose subnet is the second baseline; 0 leaves it out (default "
+        + "${DEFAULT-VALUE})")
+    int supervisedSteps;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      if (seeds < 1) {
-        throw new IllegalArgumentException("--seeds must be at least 1, not " + seeds);
+      if (seeds < 1 || supervisedSteps < 0) {
+        throw new IllegalArgumentException("--seeds must be at least 1 and --supervised-steps at least 0, not " + seeds
+            + " and " + supervisedSteps);
       }
       var report = io.hilnat.host.bench.LabelScarceBench.run(supernet, arch,
-          labels.stream().map(SearchCommand::share).toList(), epochs, seeds, Files.createTempDirectory("hilnat-bench"),
+          labels.stream().map(SearchCommand::share).toList(), epochs, seeds, supervisedSteps,
+          Files.createTempDirectory("hilnat-bench"),
           System.err);
       return print(spec, report);
     }
