@@ -13,6 +13,7 @@ import io.hilnat.host.net.Activation;
 import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.supernet.elastic.Weights;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
