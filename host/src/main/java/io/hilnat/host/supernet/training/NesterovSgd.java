@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
