@@ -16,7 +16,7 @@ import java.util.Map;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.Supernet;
-import io.hilnat.host.supernet.SupernetTrainer;
+import io.hilnat.host.supernet.training.SupernetTrainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

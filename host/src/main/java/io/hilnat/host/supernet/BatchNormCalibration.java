@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import io.hilnat.host.space.Architecture;
+import io.hilnat.host.supernet.elastic.DynamicBatchNorm;
 import java.util.IdentityHashMap;
 import java.util.Map;
 

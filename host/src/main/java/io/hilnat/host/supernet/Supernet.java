@@ -17,6 +17,11 @@ import io.hilnat.host.space.HeadSpec;
 import io.hilnat.host.space.Layer;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.StageSpec;
+import io.hilnat.host.supernet.elastic.AxisPermutation;
+import io.hilnat.host.supernet.elastic.DynamicBatchNorm;
+import io.hilnat.host.supernet.elastic.DynamicConv;
+import io.hilnat.host.supernet.elastic.DynamicMBConv;
+import io.hilnat.host.supernet.elastic.Weights;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -273,7 +278,7 @@ public final class Supernet implements AutoCloseable {
    * Sorts every elastic layer's middle channels by importance ({@link DynamicMBConv#sortMiddleChannels}) and
    * returns what it did, for an optimiser whose per-parameter state must follow.
    */
-  List<AxisPermutation> sortChannels() {
+  public List<AxisPermutation> sortChannels() {
     List<AxisPermutation> all = new ArrayList<>(firstBlock.sortMiddleChannels());
     stages.forEach(layers -> layers.forEach(l -> all.addAll(l.sortMiddleChannels())));
     all.forEach(weights::permute);

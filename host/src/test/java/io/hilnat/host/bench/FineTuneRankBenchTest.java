@@ -17,7 +17,7 @@ import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.stats.KendallTau;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
-import io.hilnat.host.supernet.SupernetTrainer;
+import io.hilnat.host.supernet.training.SupernetTrainer;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

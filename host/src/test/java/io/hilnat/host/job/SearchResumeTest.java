@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hilnat.host.search.RunStore;
 import io.hilnat.host.supernet.SupernetCheckpoint;
-import io.hilnat.host.supernet.SupernetTraining;
+import io.hilnat.host.supernet.training.SupernetTraining;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

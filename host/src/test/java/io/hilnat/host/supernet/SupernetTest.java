@@ -16,6 +16,7 @@ import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.Layer;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.supernet.elastic.DynamicMBConv;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

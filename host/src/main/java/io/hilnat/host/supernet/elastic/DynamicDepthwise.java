@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
@@ -12,7 +12,7 @@ import java.util.Map;
  * OFA's elastic kernel: one shared depthwise weight of the largest kernel; a smaller kernel is the
  * centre of the next larger one times a learned transform (identity at start, shared by all channels).
  */
-final class DynamicDepthwise {
+public final class DynamicDepthwise {
 
   private final NDArray weight;
   private final String weightName;
@@ -68,11 +68,11 @@ final class DynamicDepthwise {
     return new AxisPermutation(weightName, 0, order);
   }
 
-  NDArray sharedWeight() {
+  public NDArray sharedWeight() {
     return weight;
   }
 
-  NDArray transform(int k) {
+  public NDArray transform(int k) {
     return transforms.get(k);
   }
 }

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,13 +12,13 @@ import java.util.Map;
  * The supernet's arrays by name, in one long-lived manager: trainable parameters (with gradients) and
  * state (batch-norm running statistics). Names make saving, loading and weight-decay rules simple.
  */
-final class Weights {
+public final class Weights {
 
   private final NDManager manager;
   private final Map<String, NDArray> trainable = new LinkedHashMap<>();
   private final Map<String, NDArray> state = new LinkedHashMap<>();
 
-  Weights(NDManager manager) {
+  public Weights(NDManager manager) {
     this.manager = manager;
   }
 
@@ -33,16 +33,16 @@ final class Weights {
         ai.djl.ndarray.types.DataType.FLOAT32));
   }
 
-  NDArray linear(String name, int out, int in) {
+  public NDArray linear(String name, int out, int in) {
     return param(name, manager.randomNormal(0f, (float) Math.sqrt(1.0 / in), new Shape(out, in),
         ai.djl.ndarray.types.DataType.FLOAT32));
   }
 
-  NDArray zeros(String name, int n) {
+  public NDArray zeros(String name, int n) {
     return param(name, manager.zeros(new Shape(n)));
   }
 
-  NDArray ones(String name, int n) {
+  public NDArray ones(String name, int n) {
     return param(name, manager.ones(new Shape(n)));
   }
 
@@ -66,25 +66,25 @@ final class Weights {
    * Sets a parameter's gradient to zero by assignment. DJL allocates gradients without clearing them,
    * and backward adds into them: recycled memory would otherwise leak NaNs into training.
    */
-  static void zeroGradient(NDArray parameter) {
+  public static void zeroGradient(NDArray parameter) {
     try (NDArray gradient = parameter.getGradient()) {
       gradient.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
     }
   }
 
-  Map<String, NDArray> trainable() {
+  public Map<String, NDArray> trainable() {
     return trainable;
   }
 
   /** Everything that defines the network: parameters, then state. */
-  Map<String, NDArray> all() {
+  public Map<String, NDArray> all() {
     Map<String, NDArray> all = new LinkedHashMap<>(trainable);
     all.putAll(state);
     return all;
   }
 
   /** Applies {@code p} to the array it names. */
-  void permute(AxisPermutation p) {
+  public void permute(AxisPermutation p) {
     NDArray array = trainable.containsKey(p.name()) ? trainable.get(p.name()) : state.get(p.name());
     if (array == null) {
       throw new IllegalArgumentException("no array named " + p.name());
@@ -92,7 +92,7 @@ final class Weights {
     p.apply(array);
   }
 
-  List<NDArray> parameters() {
+  public List<NDArray> parameters() {
     return new ArrayList<>(trainable.values());
   }
 }

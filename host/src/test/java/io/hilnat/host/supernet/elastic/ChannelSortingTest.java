@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,10 @@ import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.supernet.BatchNormCalibration;
+import io.hilnat.host.supernet.Supernet;
+import io.hilnat.host.supernet.training.NesterovSgd;
+import io.hilnat.host.supernet.training.SupernetTrainer;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

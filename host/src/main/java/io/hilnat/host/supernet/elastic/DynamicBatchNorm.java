@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
@@ -11,20 +11,20 @@ import java.util.stream.Stream;
  * Batch norm over the first {@code c} channels of a maximal one: in training, batch statistics of the
  * active channels, whose running statistics alone are updated; in evaluation, the running statistics.
  */
-final class DynamicBatchNorm {
+public final class DynamicBatchNorm {
 
   static final float EPS = 1e-5f;
   private static final float MOMENTUM = 0.1f;
 
   final NDArray gamma;
   final NDArray beta;
-  final NDArray runningMean;
-  final NDArray runningVar;
+  public final NDArray runningMean;
+  public final NDArray runningVar;
   private final String name;
   /** When set, training-mode calls add their batch statistics here (BN recalibration). */
-  Calibration calibration;
+  public Calibration calibration;
 
-  DynamicBatchNorm(Weights w, String name, int channels) {
+  public DynamicBatchNorm(Weights w, String name, int channels) {
     this.name = name;
     gamma = w.ones(name + ".gamma", channels);
     beta = w.zeros(name + ".beta", channels);
@@ -32,7 +32,7 @@ final class DynamicBatchNorm {
     runningVar = w.state(name + ".running_var", w.manager().ones(new Shape(channels)));
   }
 
-  NDArray forward(NDArray x, boolean training) {
+  public NDArray forward(NDArray x, boolean training) {
     int c = (int) x.getShape().get(1);
     NDIndex active = new NDIndex(":" + c);
     Shape perChannel = new Shape(1, c, 1, 1);
@@ -72,14 +72,14 @@ final class DynamicBatchNorm {
         .map(array -> new AxisPermutation(name + array, 0, order)).toList();
   }
 
-  BatchNorm describe(int c) {
+  public BatchNorm describe(int c) {
     NDIndex active = new NDIndex(":" + c);
     return new BatchNorm(c, gamma.get(active).toFloatArray(), beta.get(active).toFloatArray(),
         runningMean.get(active).toFloatArray(), runningVar.get(active).toFloatArray(), EPS);
   }
 
   /** Averages of batch statistics over the calibration batches (OFA's set_running_statistics). */
-  interface Calibration {
+  public interface Calibration {
     void add(DynamicBatchNorm bn, NDArray mean, NDArray var);
   }
 }

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +15,9 @@ import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.supernet.KnnProbe;
+import io.hilnat.host.supernet.SubnetEvaluator;
+import io.hilnat.host.supernet.Supernet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -13,6 +13,8 @@ import io.hilnat.host.net.Activation;
 import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.supernet.Supernet;
+import io.hilnat.host.supernet.elastic.Weights;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;

@@ -1,10 +1,12 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.hilnat.host.space.Architecture;
+import io.hilnat.host.supernet.Supernet;
+import io.hilnat.host.supernet.SupernetCheckpoint;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,7 @@ import io.hilnat.host.data.IdxFiles;
 import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.supernet.Supernet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

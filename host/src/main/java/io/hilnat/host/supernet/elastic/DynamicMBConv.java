@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
 import io.hilnat.host.net.Activation;
@@ -13,11 +13,11 @@ import java.util.List;
  * An MBConv layer of elastic kernel, expand ratio and width: 1×1 expand (absent for ratio 1),
  * depthwise, optional squeeze-excite, 1×1 project; residual when stride 1 keeps the channels.
  */
-final class DynamicMBConv {
+public final class DynamicMBConv {
 
   private final DynamicConv expand;
   private final DynamicBatchNorm expandBn;
-  final DynamicDepthwise depthwise;
+  public final DynamicDepthwise depthwise;
   private final DynamicBatchNorm depthwiseBn;
   private final DynamicSqueezeExcite se;
   private final DynamicConv project;
@@ -25,7 +25,7 @@ final class DynamicMBConv {
   private final Activation.Kind activation;
   private final int stride;
 
-  DynamicMBConv(Weights w, String name, int maxIn, int maxOut, List<Integer> kernels, int maxExpand, int stride,
+  public DynamicMBConv(Weights w, String name, int maxIn, int maxOut, List<Integer> kernels, int maxExpand, int stride,
       boolean squeezeExcite, Activation.Kind activation) {
     int maxMid = maxExpand == 1 ? maxIn : SubnetBuilder.expandedChannels(maxIn, maxExpand);
     this.expand = maxExpand == 1 ? null : new DynamicConv(w, name + ".expand", maxIn, maxMid, 1, 1);
@@ -43,7 +43,7 @@ final class DynamicMBConv {
     return expandRatio == 1 ? in : SubnetBuilder.expandedChannels(in, expandRatio);
   }
 
-  NDArray forward(NDArray x, int kernel, int expandRatio, int out, boolean training) {
+  public NDArray forward(NDArray x, int kernel, int expandRatio, int out, boolean training) {
     int in = (int) x.getShape().get(1);
     NDArray h = x;
     if (expandRatio != 1) {
@@ -57,7 +57,7 @@ final class DynamicMBConv {
     return stride == 1 && in == out ? h.add(x) : h;
   }
 
-  List<Node> describe(int in, int kernel, int expandRatio, int out) {
+  public List<Node> describe(int in, int kernel, int expandRatio, int out) {
     int mid = mid(in, expandRatio);
     List<Node> body = new ArrayList<>();
     if (expandRatio != 1) {
@@ -83,7 +83,7 @@ final class DynamicMBConv {
    * subnet computes the same function afterwards. Nothing to sort without an expand conv (ratio 1): the
    * middle channels are then the block's input.
    */
-  List<AxisPermutation> sortMiddleChannels() {
+  public List<AxisPermutation> sortMiddleChannels() {
     if (expand == null) {
       return List.of();
     }
@@ -101,7 +101,7 @@ final class DynamicMBConv {
     return all;
   }
 
-  List<DynamicBatchNorm> batchNorms() {
+  public List<DynamicBatchNorm> batchNorms() {
     List<DynamicBatchNorm> all = new ArrayList<>();
     if (expandBn != null) {
       all.add(expandBn);

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,10 +10,10 @@ import java.util.stream.IntStream;
  * was at {@code order[i]}. Channel sorting makes one for each array that holds a layer's middle channels;
  * the weights and the optimiser's per-parameter state both apply it, by name.
  */
-record AxisPermutation(String name, int axis, int[] order) {
+public record AxisPermutation(String name, int axis, int[] order) {
 
   /** Rewrites {@code array} (float32) in place. */
-  void apply(NDArray array) {
+  public void apply(NDArray array) {
     long[] shape = array.getShape().getShape();
     if (shape[axis] != order.length) {
       throw new IllegalArgumentException(name + ": axis " + axis + " has " + shape[axis] + " entries, order "

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.supernet.Supernet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import io.hilnat.host.supernet.elastic.AxisPermutation;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,7 +37,7 @@ public final class NesterovSgd {
    * keeps the update direction of every channel, so the largest subnet trains on exactly as if nothing had
    * been sorted; a reset would throw away the running average for the whole supernet at every sort.
    */
-  void permute(AxisPermutation p) {
+  public void permute(AxisPermutation p) {
     NDArray v = velocity.get(p.name());
     if (v != null) {
       p.apply(v);

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +10,8 @@ import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
+import io.hilnat.host.supernet.Supernet;
+import io.hilnat.host.supernet.SupernetCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

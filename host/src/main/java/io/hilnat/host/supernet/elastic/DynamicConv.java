@@ -1,4 +1,4 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
@@ -6,21 +6,21 @@ import ai.djl.ndarray.types.Shape;
 import io.hilnat.host.net.Conv2d;
 
 /** A dense convolution of fixed kernel whose input and output channels are the first of a maximal one. */
-final class DynamicConv {
+public final class DynamicConv {
 
   final NDArray weight;
   private final String weightName;
   private final int kernel;
   private final int stride;
 
-  DynamicConv(Weights w, String name, int maxIn, int maxOut, int kernel, int stride) {
+  public DynamicConv(Weights w, String name, int maxIn, int maxOut, int kernel, int stride) {
     this.weightName = name + ".weight";
     this.weight = w.conv(weightName, maxOut, maxIn, kernel);
     this.kernel = kernel;
     this.stride = stride;
   }
 
-  NDArray forward(NDArray x, int out) {
+  public NDArray forward(NDArray x, int out) {
     int in = (int) x.getShape().get(1);
     NDArray w = weight.get(new NDIndex(":" + out + ", :" + in));
     return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(stride, stride),
@@ -35,7 +35,7 @@ final class DynamicConv {
     return new AxisPermutation(weightName, 1, order);
   }
 
-  Conv2d describe(int in, int out) {
+  public Conv2d describe(int in, int out) {
     float[] w = weight.get(new NDIndex(":" + out + ", :" + in)).toFloatArray();
     return new Conv2d(in, out, kernel, stride, false, w, null);
   }

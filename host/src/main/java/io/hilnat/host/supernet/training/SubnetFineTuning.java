@@ -1,8 +1,9 @@
-package io.hilnat.host.supernet;
+package io.hilnat.host.supernet.training;
 
 import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.space.Architecture;
+import io.hilnat.host.supernet.Supernet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
