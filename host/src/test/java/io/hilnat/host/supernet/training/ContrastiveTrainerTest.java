@@ -18,6 +18,7 @@ import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.supernet.KnnProbe;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
+import io.hilnat.host.supernet.elastic.Weights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
