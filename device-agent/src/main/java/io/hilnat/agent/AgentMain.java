@@ -63,10 +63,12 @@ public final class AgentMain implements Runnable {
 
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the DeviceAgent gRPC API.")
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "50051", description = "port; 0 picks a free one (default ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "50051", description = "port; 0 picks a free one (default "
+        + "${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default "
+        + "${DEFAULT-VALUE})")
     String bind;
 
     @Option(names = "--profile", paramLabel = "ID|FILE",
@@ -83,7 +85,8 @@ public final class AgentMain implements Runnable {
     @Option(names = "--cache-dir", description = "model cache directory (default ~/.cache/hilnat/models)")
     Path cacheDir;
 
-    @Option(names = "--max-model-mb", defaultValue = "64", description = "largest model accepted (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-model-mb", defaultValue = "64", description = "largest model accepted (default "
+        + "${DEFAULT-VALUE})")
     long maxModelMb;
 
     @Option(names = "--token-file", description = "require 'authorization: Bearer <token>' with this file's token")

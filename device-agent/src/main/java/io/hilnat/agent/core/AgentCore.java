@@ -347,7 +347,8 @@ public final class AgentCore {
     try {
       return runtime.load(file, options);
     } catch (ModelLoadException e) {
-      throw new AgentException(AgentException.Kind.FAILED_PRECONDITION, "cached model failed to load: " + e.getMessage());
+      throw new AgentException(AgentException.Kind.FAILED_PRECONDITION, "cached model failed to load: " + e
+          .getMessage());
     }
   }
 

@@ -15,7 +15,8 @@ public final class AgentMetrics {
   public AgentMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.benchmarks = Counter.builder("hilnat_agent_benchmarks").description("benchmarks completed").register(registry);
-    this.uploadBytes = Counter.builder("hilnat_agent_upload_bytes").description("model bytes accepted").register(registry);
+    this.uploadBytes = Counter.builder("hilnat_agent_upload_bytes").description("model bytes accepted")
+        .register(registry);
   }
 
   void bindQueue(IntSupplier waiting) {

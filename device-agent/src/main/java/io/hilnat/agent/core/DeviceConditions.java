@@ -30,7 +30,10 @@ public final class DeviceConditions {
     this.cpus = profile.affinity();
   }
 
-  /** The battery's status as the kernel words it ("Charging", "Discharging", "Full", "Not charging"); empty without one. */
+  /**
+   * The battery's status as the kernel words it ("Charging", "Discharging", "Full", "Not charging"); empty without
+   * one.
+   */
   public String batteryStatus() {
     try {
       return Sysfs.text(batteryStatus);

@@ -121,7 +121,8 @@ public final class ProfileLoader {
     }
     String platform = text(root, "platform", source, "platform");
     if (!Platform.KNOWN.contains(platform)) {
-      throw new ProfileException(source + ": field 'platform' is '" + platform + "'; expected one of " + Platform.KNOWN);
+      throw new ProfileException(source + ": field 'platform' is '" + platform + "'; expected one of "
+          + Platform.KNOWN);
     }
     List<String> delegates = strings(root, "delegates", source, "delegates");
     String defaultDelegate = text(root, "default_delegate", source, "default_delegate");

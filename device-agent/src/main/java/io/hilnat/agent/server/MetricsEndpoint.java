@@ -59,7 +59,8 @@ final class MetricsEndpoint implements AutoCloseable {
     String[] parts = request == null ? new String[0] : request.split(" ");
     boolean metrics = parts.length >= 2 && parts[0].equals("GET")
         && (parts[1].equals("/metrics") || parts[1].startsWith("/metrics?"));
-    byte[] body = (metrics ? scrape.get() : "not found: the metrics are at /metrics\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body = (metrics ? scrape.get() : "not found: the metrics are at /metrics\n")
+        .getBytes(StandardCharsets.UTF_8);
     String head = (metrics ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") + "\r\n"
         + "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
         + "Content-Length: " + body.length + "\r\n"

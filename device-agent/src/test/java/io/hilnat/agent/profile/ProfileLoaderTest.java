@@ -70,7 +70,8 @@ class ProfileLoaderTest {
     assertTrue(error(dir, ok + "affinity: [0, x]\n").contains("'affinity'"));
     assertTrue(error(dir, "id: [unclosed\n").contains("not valid YAML"));
     assertTrue(error(dir, ok.replace("linux-arm64", "risc-v")).contains("'platform'"));
-    assertTrue(error(dir, ok.replace("default_delegate: xnnpack", "default_delegate: gpu")).contains("'default_delegate'"));
+    assertTrue(error(dir, ok.replace("default_delegate: xnnpack", "default_delegate: gpu"))
+        .contains("'default_delegate'"));
     assertTrue(assertThrows(ProfileException.class, () -> ProfileLoader.load(dir.resolve("none.yaml")))
         .getMessage().contains("not found"));
   }

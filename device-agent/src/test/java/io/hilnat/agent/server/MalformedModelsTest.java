@@ -170,7 +170,8 @@ class MalformedModelsTest {
           assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), b.kind() + " #" + i + ": " + status);
           boolean crashed = status.getDescription().contains("crashed");
           if (crashed) {
-            System.out.println("a " + b.kind() + " model crashed the checker, not the agent: " + status.getDescription());
+            System.out.println("a " + b.kind() + " model crashed the checker, not the agent: " + status
+                .getDescription());
           }
           outcomes.merge(b.kind() + (crashed ? " crashed the checker" : " rejected"), 1, Integer::sum);
           continue;

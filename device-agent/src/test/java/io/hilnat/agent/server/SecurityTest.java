@@ -105,13 +105,15 @@ class SecurityTest {
           .setData(com.google.protobuf.ByteString.copyFrom(big)).build());
       upload.onCompleted();
       Throwable t = failed.get(30, java.util.concurrent.TimeUnit.SECONDS);
-      // Netty's server answers RESOURCE_EXHAUSTED; OkHttp's (the phone's) resets the stream, which clients see as INTERNAL
+      // Netty's server answers RESOURCE_EXHAUSTED; OkHttp's (the phone's) resets the stream, which clients see as
+      // INTERNAL
       assertTrue(t != null && java.util.Set.of(Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL)
           .contains(Status.fromThrowable(t).getCode()), String.valueOf(t));
       channel.shutdownNow();
       // a new connection: OkHttp's server leaves the refused one stalled (the reset stream's flow-control credit)
       ManagedChannel fresh = TestAgents.channel(server);
-      assertEquals("SERVING", HealthGrpc.newBlockingStub(fresh).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+      assertEquals("SERVING", HealthGrpc.newBlockingStub(fresh).withDeadlineAfter(10,
+          java.util.concurrent.TimeUnit.SECONDS)
           .check(HealthCheckRequest.getDefaultInstance()).getStatus().name(), "the agent serves on after refusing it");
       fresh.shutdownNow();
     }

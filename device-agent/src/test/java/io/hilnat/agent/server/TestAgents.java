@@ -73,7 +73,8 @@ final class TestAgents {
   static CompletableFuture<UploadResult> upload(DeviceAgentGrpc.DeviceAgentStub stub, byte[] bytes, String sha,
       long size) {
     CompletableFuture<UploadResult> done = new CompletableFuture<>();
-    StreamObserver<ModelChunk> stream = stub.withDeadlineAfter(30, TimeUnit.SECONDS).uploadModel(new StreamObserver<>() {
+    StreamObserver<ModelChunk> stream = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+        .uploadModel(new StreamObserver<>() {
       public void onNext(UploadResult r) {
         done.complete(r);
       }
@@ -86,7 +87,8 @@ final class TestAgents {
         done.complete(null);
       }
     });
-    stream.onNext(ModelChunk.newBuilder().setHeader(ModelHeader.newBuilder().setSha256(sha).setSizeBytes(size)).build());
+    stream.onNext(ModelChunk.newBuilder().setHeader(ModelHeader.newBuilder().setSha256(sha).setSizeBytes(size))
+        .build());
     for (int off = 0; off < bytes.length; off += 64 * 1024) {
       stream.onNext(ModelChunk.newBuilder()
           .setData(ByteString.copyFrom(bytes, off, Math.min(64 * 1024, bytes.length - off))).build());

@@ -42,7 +42,8 @@ public final class LabelScarceBench {
       int supervisedSteps, Path work, PrintStream progress) throws Exception {
     String dataSpec = SupernetCheckpoint.metadata(supernetDir).get("data").asText();
     ObjectMapper mapper = new ObjectMapper();
-    ObjectNode report = mapper.createObjectNode().put("benchmark", "label-scarce").put("supernet", supernetDir.toString())
+    ObjectNode report = mapper.createObjectNode().put("benchmark", "label-scarce").put("supernet", supernetDir
+        .toString())
         .put("data", dataSpec).put("epochs", epochs).put("seeds", seeds).put("supervised_supernet_steps",
             supervisedSteps);
     Machine.describe(report.putObject("machine"));
@@ -78,7 +79,8 @@ public final class LabelScarceBench {
                   0.9, 3e-5, 0, 0.1, Math.max(1, steps / 20), 4 + seed), scope);
               SupernetTraining.run(task, net, trainer, random -> List.of(arch), work.resolve("ft"), dataSpec, 0, steps,
                   Integer.MAX_VALUE);
-              double accuracy = 100 * new SubnetEvaluator(data.train(), 960, 200, scope).accuracy(net, arch, data.test());
+              double accuracy = 100 * new SubnetEvaluator(data.train(), 960, 200, scope).accuracy(net, arch, data
+                  .test());
               accuracies[init][seed - 1] = accuracy;
               rows.addObject().put("labels_share", share).put("labelled_images", labelled).put("init", INITS[init])
                   .put("seed", seed).put("steps", steps).put("test_top1_percent", accuracy)

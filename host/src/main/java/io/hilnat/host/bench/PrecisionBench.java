@@ -29,7 +29,8 @@ public final class PrecisionBench {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode report = mapper.createObjectNode().put("benchmark", "precision");
     report.put("reference", "the same subnet exported as fp32, same agent, delegate and threads, same run");
-    report.putObject("configuration").put("threads", threads).put("delegate", delegate).put("warmup_runs", RuntimeBench.WARMUP)
+    report.putObject("configuration").put("threads", threads).put("delegate", delegate).put("warmup_runs",
+        RuntimeBench.WARMUP)
         .put("runs", RuntimeBench.RUNS).put("min_seconds", RuntimeBench.MIN_SECONDS)
         .put("calibration", Int8Calibration.MIN_IMAGES + " random images, min/max ranges");
     Machine.describe(report.putObject("machine"));
@@ -44,8 +45,10 @@ public final class PrecisionBench {
         NetworkDescription net = new SubnetBuilder(s.space()).build(s.arch(), s.channels(), 10, 1);
         byte[] fp32 = new TfliteExporter().export(net);
         byte[] int8 = new TfliteExporter().exportForLatency(net, true);
-        BenchmarkResult f = RuntimeBench.measure(client, client.ensureUploaded(fp32, s.name() + "-fp32"), threads, delegate);
-        BenchmarkResult q = RuntimeBench.measure(client, client.ensureUploaded(int8, s.name() + "-int8"), threads, delegate);
+        BenchmarkResult f = RuntimeBench.measure(client, client.ensureUploaded(fp32, s.name() + "-fp32"), threads,
+            delegate);
+        BenchmarkResult q = RuntimeBench.measure(client, client.ensureUploaded(int8, s.name() + "-int8"), threads,
+            delegate);
         double ratio = q.getStats().getP50Ms() / f.getStats().getP50Ms();
         ratios.add(ratio);
         rows.addObject().put("model", s.name()).put("fp32_bytes", fp32.length).put("int8_bytes", int8.length)

@@ -68,7 +68,8 @@ public final class SearchHypervolumeBench {
       SubnetEvaluator subnets = new SubnetEvaluator(data.train(), 480, 200, manager);
       Cache cache = new Cache(List.of(
           new AccuracyEvaluator("supernet", arch -> subnets.accuracy(net, arch, data.validation()), () -> -1, ""),
-          new DeviceEvaluator(fleet, device, space, arch -> new TfliteExporter().export(net.extract(arch)), BenchmarkRequest.newBuilder().setThreads(1)
+          new DeviceEvaluator(fleet, device, space, arch -> new TfliteExporter().export(net.extract(arch)),
+              BenchmarkRequest.newBuilder().setThreads(1)
               .setWarmupRuns(5).setWarmupMinSeconds(0.1).setRuns(30).setMinSeconds(0.3).build(), false)), progress);
 
       int initial = Math.max(8, budget / 3);
@@ -136,7 +137,8 @@ public final class SearchHypervolumeBench {
           Hypervolumes.of(nsga2, bounds[0], bounds[1]));
       if (seeded != null) {
         report.putObject("nat_proxy_seeded").put("real_evaluations", seeded.size())
-            .put("hypervolume", Hypervolumes.of(seeded, bounds[0], bounds[1])).put("search_ms_with_proxies", proxyMillis);
+            .put("hypervolume", Hypervolumes.of(seeded, bounds[0], bounds[1])).put("search_ms_with_proxies",
+            proxyMillis);
       }
       report.put("distinct_subnets_measured", cache.size());
     }

@@ -27,7 +27,8 @@ import java.util.Random;
 /**
  * Supernet training speed and memory on this machine: images/s of training steps on the smallest subnet,
  * the largest, and one sandwich step (largest, smallest, two random: images × subnets per second), then
- * {@code memorySteps} sandwich steps (of {@code memoryBatch} images) with the process's resident memory and live DJL arrays sampled, so a
+ * {@code memorySteps} sandwich steps (of {@code memoryBatch} images) with the process's resident memory and live DJL
+ * arrays sampled, so a
  * leak shows as growth between the first and last tenth.
  */
 public final class SupernetBench {
@@ -79,7 +80,8 @@ public final class SupernetBench {
         progress.printf("%s: %.1f img/s%n", kind, images[0] / seconds);
       }
       ArrayNode subnets = report.putArray("sandwich_subnets");
-      named.forEach((name, arch) -> subnets.addObject().put("name", name).put("arch", ArchitectureFormat.key(space, arch)));
+      named.forEach((name, arch) -> subnets.addObject().put("name", name).put("arch", ArchitectureFormat.key(space,
+          arch)));
       if (reference != null) {
         report.set("reference", reference);
         report.set("ratios", ratios(timings, reference, batch));
@@ -107,7 +109,8 @@ public final class SupernetBench {
           progress.printf("memory step %d: %d MiB resident%n", s, now / 1024);
         }
       }, () -> true);
-      report.putObject("memory").put("steps", memorySteps).put("batch", memoryBatch).put("resident_mib_at_10_percent", rss[0] / 1024.0)
+      report.putObject("memory").put("steps", memorySteps).put("batch", memoryBatch).put("resident_mib_at_10_percent",
+          rss[0] / 1024.0)
           .put("resident_mib_at_end", rss[1] / 1024.0).put("peak_resident_mib", peak[0] / 1024.0)
           .put("live_arrays_at_10_percent", arrays[0]).put("live_arrays_at_end", arrays[1])
           .put("jvm_heap_max_mib", Runtime.getRuntime().maxMemory() / 1048576.0);

@@ -94,7 +94,8 @@ public final class WeightPreservationBench {
         worst = Math.max(worst, Math.abs(host - tflite));
         rows.addObject().put("arch", ArchitectureFormat.toJson(arch)).put("host_top1", host)
             .put("tflite_top1", tflite).put("difference_points", 100 * (tflite - host));
-        progress.printf("%s: host %.2f %%, TFLite %.2f %%%n", ArchitectureFormat.toJson(arch), 100 * host, 100 * tflite);
+        progress.printf("%s: host %.2f %%, TFLite %.2f %%%n", ArchitectureFormat.toJson(arch), 100 * host,
+            100 * tflite);
       }
     }
     report.putObject("summary").put("figure", "max |TFLite top-1 - host top-1|").put("unit", "points")

@@ -22,7 +22,8 @@ public final class AgentsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "describe", mixinStandardHelpOptions = true, description = "What each agent's device is and can measure.")
+  @Command(name = "describe", mixinStandardHelpOptions = true, description = "What each agent's device is and can "
+      + "measure.")
   static final class Describe implements Callable<Integer> {
     @Mixin AgentOptions agents;
 
@@ -42,7 +43,8 @@ public final class AgentsCommand implements Runnable {
             out.println(JsonFormat.printer().omittingInsignificantWhitespace().print(d));
           } else {
             out.printf(Locale.ROOT, "%s%n  device     %s (%s profile)%s%n  runtime    %s %s on %s, delegates %s "
-                    + "(default %s)%n  cpu        %d cores, %s %s; %s; governor %s%n  energy     %s%s%n  thermal    %s%n"
+                    + "(default %s)%n  cpu        %d cores, %s %s; %s; governor %s%n  energy     %s%s%n  thermal    "
+                    + "%s%n"
                     + "  agent      %s (%s), models up to %d MiB, %d queued; uploads checked in %s%n",
                 target, d.getDeviceId(), d.getHardwareProfile(),
                 d.getProfileOverride().isEmpty() ? "" : "\n  WARNING    " + d.getProfileOverride(), d.getRuntime(),

@@ -36,19 +36,22 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "50", description = "measured runs, at least (default ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--min-seconds", defaultValue = "1.0", description = "measure for at least this long (default ${DEFAULT-VALUE})")
+  @Option(names = "--min-seconds", defaultValue = "1.0", description = "measure for at least this long (default "
+      + "${DEFAULT-VALUE})")
   double minSeconds;
 
   @Option(names = "--warmup", defaultValue = "10", description = "warm-up runs, at least (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--warmup-seconds", defaultValue = "0.5", description = "warm up for at least this long (default ${DEFAULT-VALUE})")
+  @Option(names = "--warmup-seconds", defaultValue = "0.5", description = "warm up for at least this long (default "
+      + "${DEFAULT-VALUE})")
   double warmupSeconds;
 
   @Option(names = "--threads", defaultValue = "0", description = "interpreter threads; 0: the device profile's default")
   int threads;
 
-  @Option(names = "--energy", negatable = true, defaultValue = "true", description = "measure energy where a meter exists")
+  @Option(names = "--energy", negatable = true, defaultValue = "true", description = "measure energy where a meter "
+      + "exists")
   boolean energy;
 
   @Option(names = "--json", description = "print JSON for scripts instead of a table")
@@ -124,7 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
       BenchmarkResult r = o.result();
       var st = r.getStats();
       String energy = !r.hasEnergy() ? "n/a" : !r.getEnergy().getInvalidReason().isEmpty() ? "invalid"
-          : String.format(Locale.ROOT, "%.3f±%.3f", r.getEnergy().getEnergyPerInferenceMj(), r.getEnergy().getUncertaintyMj());
+          : String.format(Locale.ROOT, "%.3f±%.3f", r.getEnergy().getEnergyPerInferenceMj(), r.getEnergy()
+              .getUncertaintyMj());
       String peak = r.getMemory().getPeakKb() > 0
           ? String.format(Locale.ROOT, "%.1f", r.getMemory().getPeakKb() / 1024.0) : "n/a";
       s.append(String.format(Locale.ROOT, "%-36s %-17s %-14s %3d %9.3f %9.3f %9.3f %17s %9.1f %9.3f %9s %14s %s%n",
@@ -139,7 +143,8 @@ public final class BenchCommand implements Callable<Integer> {
         s.append("WARNING ").append(o.agent()).append(": ").append(o.result().getProfileOverride()).append('\n');
       }
       if (o.result() != null) {
-        o.result().getWarningsList().forEach(w -> s.append("WARNING ").append(o.agent()).append(": ").append(w).append('\n'));
+        o.result().getWarningsList().forEach(w -> s.append("WARNING ").append(o.agent()).append(": ").append(w)
+            .append('\n'));
       }
     }
     outcomes.stream().filter(o -> o.result() != null).findFirst().ifPresent(o ->
@@ -171,7 +176,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (r.getTemperaturesBeforeCount() == 0) {
       return "n/a";
     }
-    return r.getTemperaturesBeforeList().stream().map(Temperature::getCelsius).map(c -> String.format(Locale.ROOT, "%.1f", c))
+    return r.getTemperaturesBeforeList().stream().map(Temperature::getCelsius).map(c -> String.format(Locale.ROOT,
+        "%.1f", c))
         .collect(Collectors.joining("/")) + "→" + r.getTemperaturesAfterList().stream().map(Temperature::getCelsius)
         .map(c -> String.format(Locale.ROOT, "%.1f", c)).collect(Collectors.joining("/"));
   }

@@ -16,9 +16,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, hidden = true,
     description = {"Research benchmarks of hilnat itself, each against a named reference in the same run (JSON on",
         "stdout, progress on stderr). To measure a model on a device, use `hilnat bench`."},
-    subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.FleetThroughput.class, BenchmarkCommand.Precision.class, BenchmarkCommand.AgentOverhead.class, BenchmarkCommand.WeightPreservation.class,
-        BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class, BenchmarkCommand.ProxyRanking.class,
-        BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class, BenchmarkCommand.SearchMemory.class})
+    subcommands = {BenchmarkCommand.Runtime.class, BenchmarkCommand.FleetThroughput.class,
+        BenchmarkCommand.Precision.class, BenchmarkCommand.AgentOverhead.class,
+            BenchmarkCommand.WeightPreservation.class,
+        BenchmarkCommand.SearchHypervolume.class, BenchmarkCommand.LabelScarce.class,
+            BenchmarkCommand.ProxyRanking.class,
+        BenchmarkCommand.SupernetTraining.class, BenchmarkCommand.FineTuneRank.class,
+            BenchmarkCommand.SearchMemory.class})
 public final class BenchmarkCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -111,7 +115,8 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--supernet", required = true, description = "trained supernet folder")
     Path supernet;
 
-    @Option(names = "--subnets", defaultValue = "10", description = "subnets: largest, smallest, random (default ${DEFAULT-VALUE})")
+    @Option(names = "--subnets", defaultValue = "10", description = "subnets: largest, smallest, random (default "
+        + "${DEFAULT-VALUE})")
     int subnets;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -133,7 +138,8 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--supernet", required = true, description = "trained supernet folder")
     Path supernet;
 
-    @Option(names = "--evaluations", defaultValue = "40", description = "N, NAT's real evaluations (default ${DEFAULT-VALUE})")
+    @Option(names = "--evaluations", defaultValue = "40", description = "N, NAT's real evaluations (default "
+        + "${DEFAULT-VALUE})")
     int evaluations;
 
     @Option(names = "--proxy-seeded", description = "also NAT with its initial archive chosen by the TE-NAS proxies")
@@ -182,10 +188,12 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--arch", defaultValue = "largest", description = "subnet (default ${DEFAULT-VALUE})")
     String arch;
 
-    @Option(names = "--labels", split = ",", defaultValue = "1%,10%", description = "label shares (default ${DEFAULT-VALUE})")
+    @Option(names = "--labels", split = ",", defaultValue = "1%,10%", description = "label shares (default "
+        + "${DEFAULT-VALUE})")
     java.util.List<String> labels;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "epochs over the labelled images (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs over the labelled images (default "
+        + "${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--seeds", defaultValue = "1", description = "repeats, each with another labelled subset, order "
@@ -225,7 +233,8 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--subnets", defaultValue = "50", description = "random subnets (default ${DEFAULT-VALUE})")
     int subnets;
 
-    @Option(names = "--inputs", defaultValue = "400", description = "points on the regions' segment (default ${DEFAULT-VALUE})")
+    @Option(names = "--inputs", defaultValue = "400", description = "points on the regions' segment (default "
+        + "${DEFAULT-VALUE})")
     int inputs;
 
     @Option(names = "--ntk-batch", defaultValue = "16", description = "images per NTK (default ${DEFAULT-VALUE})")
@@ -254,10 +263,12 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--steps", defaultValue = "20", description = "timed steps per figure (default ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--memory-steps", defaultValue = "1000", description = "sandwich steps watched for memory (default ${DEFAULT-VALUE})")
+    @Option(names = "--memory-steps", defaultValue = "1000", description = "sandwich steps watched for memory "
+        + "(default ${DEFAULT-VALUE})")
     int memorySteps;
 
-    @Option(names = "--memory-batch", defaultValue = "16", description = "batch of the memory steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--memory-batch", defaultValue = "16", description = "batch of the memory steps (default "
+        + "${DEFAULT-VALUE})")
     int memoryBatch;
 
     @Option(names = "--reference", description = {"ofa: time Once-for-All's own supernet on the same subnets, batch "
@@ -294,16 +305,19 @@ public final class BenchmarkCommand implements Runnable {
     @Option(names = "--subnets", defaultValue = "20", description = "subnets (default ${DEFAULT-VALUE})")
     int subnets;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "fine-tuning epochs per subnet (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "1", description = "fine-tuning epochs per subnet (default "
+        + "${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--train-images", description = "fine-tune on a random subset of so many training images (default: all)")
+    @Option(names = "--train-images", description = "fine-tune on a random subset of so many training images "
+        + "(default: all)")
     Integer trainImages;
 
     @Option(names = "--test-images", description = "evaluate on a random subset of so many test images (default: all)")
     Integer testImages;
 
-    @Option(names = "--seed", defaultValue = "1", description = "picks the random subnets and subsets (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1", description = "picks the random subnets and subsets (default "
+        + "${DEFAULT-VALUE})")
     long seed;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -51,7 +51,8 @@ public final class DemoCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--minutes", defaultValue = "15",
-      description = "time budget (default ${DEFAULT-VALUE}; at least 10): the search gets " + SEARCH_MINUTES + " minutes on "
+      description = "time budget (default ${DEFAULT-VALUE}; at least 10): the search gets " + SEARCH_MINUTES + " "
+          + "minutes on "
           + "2 cores, the best subnet's fine-tune at least " + FINE_TUNE_MINUTES + " and what the search leaves, the "
           + "supernet's warm-up the rest; from 20 minutes of warm-up on, adaptation runs at a tenth of "
           + "its rate (what a budget reaches on which machine: docs/results.md)")

@@ -48,7 +48,8 @@ final class DoctorCommand implements Callable<Integer> {
     devices.add(Device.cpu().toString());
     for (int i = 0; i < ComputeDevice.gpuCount(); i++) {
       var memory = CudaUtils.getGpuMemory(Device.gpu(i));
-      devices.add(String.format(Locale.ROOT, "%s (compute %s, %.1f GiB)", Device.gpu(i), CudaUtils.getComputeCapability(i),
+      devices.add(String.format(Locale.ROOT, "%s (compute %s, %.1f GiB)", Device.gpu(i), CudaUtils
+          .getComputeCapability(i),
           memory.getMax() / (double) (1L << 30)));
     }
     Device used = ComputeDevice.current();

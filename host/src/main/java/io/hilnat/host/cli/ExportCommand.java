@@ -4,7 +4,6 @@ import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.Datasets;
-import io.hilnat.host.data.ImageSet;
 import io.hilnat.host.export.DeployableModel;
 import io.hilnat.host.export.Int8Calibration;
 import io.hilnat.host.export.ModelCard;
@@ -19,7 +18,6 @@ import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.space.SearchSpaceLoader;
 import io.hilnat.host.space.SubnetBuilder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -39,11 +37,13 @@ public final class ExportCommand implements Callable<Integer> {
   @Mixin ComputeDeviceOption computeDevice;
 
 
-  @Option(names = "--space", defaultValue = "small-mbv3", description = "built-in space or YAML file (default ${DEFAULT-VALUE})")
+  @Option(names = "--space", defaultValue = "small-mbv3", description = "built-in space or YAML file (default "
+      + "${DEFAULT-VALUE})")
   String space;
 
   @Option(names = "--arch", required = true,
-      description = "smallest, largest, random:SEED, JSON {\"resolution\":..,\"width\":..,\"stages\":[[{\"k\":3,\"e\":4}],..]} or genes")
+      description = "smallest, largest, random:SEED, JSON "
+          + "{\"resolution\":..,\"width\":..,\"stages\":[[{\"k\":3,\"e\":4}],..]} or genes")
   String arch;
 
   @Option(names = "--input-channels", defaultValue = "3", description = "image channels (default ${DEFAULT-VALUE})")

@@ -34,16 +34,19 @@ public final class LatencyCommand implements Runnable {
       "Measure random subnets whole on an agent: --fit of them correct the table, --test others are held out;",
       "prints RMSE, share within 5 %% and 10 %%, and Kendall tau of each predictor (JSON), and plots them."})
   static final class Evaluate implements Callable<Integer> {
-    @Option(names = "--fit", defaultValue = "20", description = "measured subnets that fit the corrections (default ${DEFAULT-VALUE})")
+    @Option(names = "--fit", defaultValue = "20", description = "measured subnets that fit the corrections (default "
+        + "${DEFAULT-VALUE})")
     int fit;
 
-    @Option(names = "--test", defaultValue = "100", description = "held-out measured subnets (default ${DEFAULT-VALUE})")
+    @Option(names = "--test", defaultValue = "100", description = "held-out measured subnets (default "
+        + "${DEFAULT-VALUE})")
     int test;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the subnet samples")
     long seed;
 
-    @Option(names = "--out", defaultValue = "runs/latency-eval", description = "folder for the plot and CSV (default ${DEFAULT-VALUE})")
+    @Option(names = "--out", defaultValue = "runs/latency-eval", description = "folder for the plot and CSV (default "
+        + "${DEFAULT-VALUE})")
     Path out;
 
     @Mixin LatencyOptions table;
@@ -60,17 +63,20 @@ public final class LatencyCommand implements Runnable {
       ObjectMapper mapper = new ObjectMapper();
       try (AgentClient client = agents.connect(target); LatencyStore store = LatencyStore.open(table.db)) {
         String device = table.device(client);
-        List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(s, store, device, client, table.channels, table.classes, fit,
+        List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(s, store, device, client, table.channels,
+            table.classes, fit,
             test, seed, table.request(), table.exporter(), table.passes, out);
         ObjectNode report = mapper.createObjectNode().put("benchmark", "latency-predictors").put("space", s.name())
-            .put("device", device).put("agent", target).put("fit_subnets", fit).put("test_subnets", test).put("passes", table.passes)
+            .put("device", device).put("agent", target).put("fit_subnets", fit).put("test_subnets", test).put("passes",
+            table.passes)
             .put("table_entries", store.blocks(device).size());
         Machine.describe(report.putObject("machine"));
         ArrayNode rows = report.putArray("predictors");
         scores.forEach(sc -> rows.add(LatencyEvaluation.toJson(mapper, sc)));
         log.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         for (LatencyEvaluation.Score sc : scores) {
-          log.printf(Locale.ROOT, "%-28s RMSE %.4f ms, within 5%% %.0f%%, within 10%% %.0f%%, tau %.3f%n", sc.predictor(),
+          log.printf(Locale.ROOT, "%-28s RMSE %.4f ms, within 5%% %.0f%%, within 10%% %.0f%%, tau %.3f%n", sc
+              .predictor(),
               sc.rmseMs(), 100 * sc.within5(), 100 * sc.within10(), sc.tau());
         }
         log.printf("plot: %s%n", out.resolve("predicted-vs-measured.png"));

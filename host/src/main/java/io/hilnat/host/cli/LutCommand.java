@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hilnat lut build} and {@code hilnat lut export}: per-device latency lookup tables. */
-@Command(name = "lut", mixinStandardHelpOptions = true, description = "Latency lookup tables measured on device agents.",
+@Command(name = "lut", mixinStandardHelpOptions = true, description = "Latency lookup tables measured on device "
+    + "agents.",
     subcommands = {LutCommand.Build.class, LutCommand.Export.class})
 public final class LutCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

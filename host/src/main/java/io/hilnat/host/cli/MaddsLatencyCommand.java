@@ -42,7 +42,8 @@ public final class MaddsLatencyCommand implements Callable<Integer> {
   @Option(names = "--space", defaultValue = "small-mbv3", description = "search space (default ${DEFAULT-VALUE})")
   String space;
 
-  @Option(names = "--subnets", defaultValue = "12", description = "subnets to measure, smallest and largest included (default ${DEFAULT-VALUE})")
+  @Option(names = "--subnets", defaultValue = "12", description = "subnets to measure, smallest and largest included "
+      + "(default ${DEFAULT-VALUE})")
   int subnets;
 
   @Option(names = "--runs", defaultValue = "30", description = "measured runs per subnet (default ${DEFAULT-VALUE})")

@@ -40,16 +40,19 @@ public final class ProxiesCommand implements Callable<Integer> {
   @Option(names = "--random", defaultValue = "0", description = "this many random subnets besides --arch")
   int random;
 
-  @Option(names = "--seed", defaultValue = "1", description = "seed of weights, images and inputs (default ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "1", description = "seed of weights, images and inputs (default "
+      + "${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist", description = "images for the NTK (default ${DEFAULT-VALUE})")
+  @Option(names = "--data", defaultValue = "fashion-mnist", description = "images for the NTK (default "
+      + "${DEFAULT-VALUE})")
   String data;
 
   @Option(names = "--batch", defaultValue = "32", description = "images per NTK (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--inputs", defaultValue = "400", description = "points on the regions' segment (default ${DEFAULT-VALUE})")
+  @Option(names = "--inputs", defaultValue = "400", description = "points on the regions' segment (default "
+      + "${DEFAULT-VALUE})")
   int inputs;
 
   @Option(names = "--segment", defaultValue = "0.005", description = "the regions' segment as a share of the distance "

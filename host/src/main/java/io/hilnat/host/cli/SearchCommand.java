@@ -32,17 +32,20 @@ public final class SearchCommand implements Callable<Integer> {
       + "that space's", "file with other resolutions searches those)"})
   String space;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist", description = "dataset: " + io.hilnat.host.data.DatasetSpec.FORMS)
+  @Option(names = "--data", defaultValue = "fashion-mnist", description = "dataset: "
+      + io.hilnat.host.data.DatasetSpec.FORMS)
   String data;
 
   @Option(names = "--supernet", description = "trained supernet folder to start from (default: warm one up here)")
   String supernet;
 
-  @Option(names = "--warmup-steps", defaultValue = "300", description = "sandwich steps to warm a new supernet up (default ${DEFAULT-VALUE})")
+  @Option(names = "--warmup-steps", defaultValue = "300", description = "sandwich steps to warm a new supernet up "
+      + "(default ${DEFAULT-VALUE})")
   int warmupSteps;
 
   @Option(names = "--warmup-minutes", defaultValue = "0", description = "warm the new supernet up for about so "
-      + "many minutes instead of --warmup-steps: the step count is sized from the pace of the first steps and re-sized every 50 from the pace since (default: off)")
+      + "many minutes instead of --warmup-steps: the step count is sized from the pace of the first steps and "
+      + "re-sized every 50 from the pace since (default: off)")
   double warmupMinutes;
 
   @Option(names = "--time-limit", defaultValue = "0", description = "minutes the run may take: no iteration starts "
@@ -57,7 +60,8 @@ public final class SearchCommand implements Callable<Integer> {
           "--no-augment for warm-ups under an epoch, where they cost top-1)"})
   boolean augment;
 
-  @Option(names = "--random-subnets", defaultValue = "" + SearchOptions.RANDOM_SUBNETS, description = "random subnets per warm-up step besides "
+  @Option(names = "--random-subnets", defaultValue = "" + SearchOptions.RANDOM_SUBNETS, description = "random "
+      + "subnets per warm-up step besides "
       + "the largest and smallest (default ${DEFAULT-VALUE})")
   int randomSubnets;
 
@@ -89,22 +93,26 @@ public final class SearchCommand implements Callable<Integer> {
       + "per line (or YAML agents:)")
   Path fleetFile;
 
-  @Option(names = "--iterations", defaultValue = "4", description = "NAT iterations after the initial archive (default ${DEFAULT-VALUE})")
+  @Option(names = "--iterations", defaultValue = "4", description = "NAT iterations after the initial archive "
+      + "(default ${DEFAULT-VALUE})")
   int iterations;
 
   @Option(names = "--initial", defaultValue = "16", description = "initial archive size (default ${DEFAULT-VALUE})")
   int initial;
 
-  @Option(names = "--candidates", defaultValue = "6", description = "real evaluations per iteration (default ${DEFAULT-VALUE})")
+  @Option(names = "--candidates", defaultValue = "6", description = "real evaluations per iteration (default "
+      + "${DEFAULT-VALUE})")
   int candidates;
 
   @Option(names = "--population", defaultValue = "100", description = "NSGA population (default ${DEFAULT-VALUE})")
   int population;
 
-  @Option(names = "--generations", defaultValue = "20", description = "NSGA generations per iteration (default ${DEFAULT-VALUE})")
+  @Option(names = "--generations", defaultValue = "20", description = "NSGA generations per iteration (default "
+      + "${DEFAULT-VALUE})")
   int generations;
 
-  @Option(names = "--adapt-steps", defaultValue = "25", description = "supernet adaptation steps per iteration (default ${DEFAULT-VALUE})")
+  @Option(names = "--adapt-steps", defaultValue = "25", description = "supernet adaptation steps per iteration "
+      + "(default ${DEFAULT-VALUE})")
   int adaptSteps;
 
   @Option(names = "--adapt-lr", defaultValue = "" + SearchOptions.ADAPT_LR, description = {"peak learning rate of "
@@ -112,19 +120,24 @@ public final class SearchCommand implements Callable<Integer> {
       "trained to convergence, which the default rate sets back (docs/results.md)"})
   double adaptLr;
 
-  @Option(names = "--adapt-subnets", defaultValue = "2", description = "subnets drawn per adaptation step besides the largest (default ${DEFAULT-VALUE})")
+  @Option(names = "--adapt-subnets", defaultValue = "2", description = "subnets drawn per adaptation step besides "
+      + "the largest (default ${DEFAULT-VALUE})")
   int adaptSubnets;
 
-  @Option(names = "--val-images", defaultValue = "1000", description = "validation images held out of training (default ${DEFAULT-VALUE})")
+  @Option(names = "--val-images", defaultValue = "1000", description = "validation images held out of training "
+      + "(default ${DEFAULT-VALUE})")
   int validationImages;
 
-  @Option(names = "--calibration-images", defaultValue = "480", description = "batch-norm recalibration images (default ${DEFAULT-VALUE})")
+  @Option(names = "--calibration-images", defaultValue = "480", description = "batch-norm recalibration images "
+      + "(default ${DEFAULT-VALUE})")
   int calibrationImages;
 
-  @Option(names = "--runs", defaultValue = "30", description = "measured runs per latency benchmark (default ${DEFAULT-VALUE})")
+  @Option(names = "--runs", defaultValue = "30", description = "measured runs per latency benchmark (default "
+      + "${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--export", defaultValue = "5", description = "front subnets exported as .tflite (default ${DEFAULT-VALUE})")
+  @Option(names = "--export", defaultValue = "5", description = "front subnets exported as .tflite (default "
+      + "${DEFAULT-VALUE})")
   int export;
 
   @Option(names = "--fine-tune-minutes", defaultValue = "0", description = "at the end, fine-tune the front's most "
@@ -174,7 +187,8 @@ public final class SearchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getOut();
     if (!ssl && share(labels) < 1) {
-      throw new IllegalArgumentException("--labels " + labels + " needs --ssl: a supervised search trains on every label");
+      throw new IllegalArgumentException("--labels " + labels + " needs --ssl: a supervised search trains on every "
+          + "label");
     }
     if (timeLimit < 0 || timeLimit > 0 && warmupMinutes + fineTuneMinutes >= timeLimit) {
       throw new IllegalArgumentException("--time-limit must be 0 (none) or more minutes than --warmup-minutes and "

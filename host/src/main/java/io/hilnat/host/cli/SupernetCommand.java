@@ -73,7 +73,8 @@ public final class SupernetCommand implements Runnable {
     long steps;
 
     @Option(names = "--minutes", defaultValue = "0", description = {"train for about so many minutes instead of "
-        + "--steps: the step count is sized", "from the pace of the first 30, re-sized every 50 from the pace since, and "
+        + "--steps: the step count is sized", "from the pace of the first 30, re-sized every 50 from the pace since, "
+        + "and "
         + "kept in OUT/budget.json for a resume"})
     double minutes;
 
@@ -88,7 +89,8 @@ public final class SupernetCommand implements Runnable {
             "under an epoch, where they cost top-1)"})
     boolean augment;
 
-    @Option(names = "--random-subnets", defaultValue = "2", description = "random subnets per step besides largest and smallest")
+    @Option(names = "--random-subnets", defaultValue = "2", description = "random subnets per step besides largest "
+        + "and smallest")
     int randomSubnets;
 
     @Option(names = "--sort-channels-every", defaultValue = "0", description = {
@@ -105,7 +107,8 @@ public final class SupernetCommand implements Runnable {
     @Option(names = "--ssl", description = "self-supervised: SimCLR contrastive loss on two augmented views, no labels")
     boolean ssl;
 
-    @Option(names = "--temperature", defaultValue = "0.2", description = "SimCLR's InfoNCE temperature with --ssl (SimCLR: 0.1-0.5; default ${DEFAULT-VALUE})")
+    @Option(names = "--temperature", defaultValue = "0.2", description = "SimCLR's InfoNCE temperature with --ssl "
+        + "(SimCLR: 0.1-0.5; default ${DEFAULT-VALUE})")
     double temperature;
 
     @Option(names = "--val-images", defaultValue = "1000", description = {"training images held out, as a search "
@@ -247,7 +250,8 @@ public final class SupernetCommand implements Runnable {
         try (NDManager manager = ComputeDevice.newManager();
             Supernet net = SupernetCheckpoint.load(subnet.supernet, manager)) {
           Architecture a = ArchitectureFormat.parse(net.space(), subnet.arch);
-          SubnetEvaluator evaluator = new SubnetEvaluator(new Batches(splits.train(), splits.train()), 960, 128, manager);
+          SubnetEvaluator evaluator = new SubnetEvaluator(new Batches(splits.train(), splits.train()), 960, 128,
+              manager);
           Batches test = new Batches(splits.test(), splits.train());
           double accuracy = recalibrate ? evaluator.accuracy(net, a, test) : evaluator.accuracyAsIs(net, a, test);
           spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f %% top-1 on %s test (%d images), %s%n",
@@ -266,10 +270,12 @@ public final class SupernetCommand implements Runnable {
 
       @Mixin SubnetOptions subnet;
 
-      @Option(names = "--epochs", defaultValue = "1", description = "passes over the labelled images (default ${DEFAULT-VALUE})")
+      @Option(names = "--epochs", defaultValue = "1", description = "passes over the labelled images (default "
+          + "${DEFAULT-VALUE})")
       double epochs;
 
-      @Option(names = "--minutes", defaultValue = "0", description = "train for about so many minutes instead of --epochs")
+      @Option(names = "--minutes", defaultValue = "0", description = "train for about so many minutes instead of "
+          + "--epochs")
       double minutes;
 
       @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -309,13 +315,15 @@ public final class SupernetCommand implements Runnable {
           Architecture a = ArchitectureFormat.parse(net.space(), subnet.arch);
           SubnetEvaluator evaluator = new SubnetEvaluator(labelled, 960, 128, manager);
           double before = evaluator.accuracy(net, a, test);
-          log.printf(Locale.ROOT, "%s: %.2f %% test top-1 with inherited weights; fine-tuning on %d labelled images%s%n",
+          log.printf(Locale.ROOT, "%s: %.2f %% test top-1 with inherited weights; fine-tuning on %d labelled "
+              + "images%s%n",
               ArchitectureFormat.key(net.space(), a), 100 * before, labelled.set().count(),
               minutes > 0 ? String.format(Locale.ROOT, " for %.1f minutes", minutes)
                   : String.format(Locale.ROOT, " for %.3g epochs", epochs));
           log.flush();
           long start = System.nanoTime();
-          long steps = SubnetFineTuning.run(net, a, labelled, epochs, minutes, folder.resolve("supernet"), dataset, seed,
+          long steps = SubnetFineTuning.run(net, a, labelled, epochs, minutes, folder.resolve("supernet"), dataset,
+              seed,
               augment, manager);
           double seconds = (System.nanoTime() - start) / 1e9;
           double after = evaluator.accuracy(net, a, test);

@@ -101,7 +101,8 @@ public final class DeployableModel {
     boolean int8 = Precision.isInt8(card.precision());
     input.put("layout", "NHWC").put("dtype", int8 ? "uint8" : "float32").put("height", net.inputSize())
         .put("width", net.inputSize()).put("channels", net.inputChannels())
-        .put("pixel_mapping", int8 ? "value = pixel (0-255 as they are)" : "value = pixel / 255 (0-255 pixels to [0, 1])")
+        .put("pixel_mapping", int8 ? "value = pixel (0-255 as they are)" : "value = pixel / 255 (0-255 pixels to [0, "
+        + "1])")
         .put("resize", "to height x width as training did: area averaging when shrinking, bilinear "
             + "(align-corners false) when enlarging");
     ObjectNode inside = input.putObject("normalisation_inside_model");

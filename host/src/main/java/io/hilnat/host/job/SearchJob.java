@@ -160,13 +160,15 @@ public final class SearchJob {
         int tests = test.set().count();
         FinalStageBudget finalStage = options.ssl()
             ? new FinalStageBudget(arch -> subnets.recalibrate(net, arch),
-                arch -> knn.accuracyAsIs(net, arch, data.labelled(), data.labelled()), (labelled + tests) / (double) labelled,
+                arch -> knn.accuracyAsIs(net, arch, data.labelled(), data.labelled()), (labelled
+                    + tests) / (double) labelled,
                 arch -> exportOnce(net, arch, space, subnets, deployment), deployment.int8())
             : new FinalStageBudget(arch -> subnets.recalibrate(net, arch),
                 arch -> subnets.accuracyAsIs(net, arch, validation), (double) tests / validation.set().count(),
                 arch -> exportOnce(net, arch, space, subnets, deployment), deployment.int8());
         evaluators.add(new TimedEvaluator(options.ssl()
-            ? new AccuracyEvaluator("knn", finalStage::accuracy, () -> round[0], "{\"labelled_images\":" + labelled + "}")
+            ? new AccuracyEvaluator("knn", finalStage::accuracy, () -> round[0], "{\"labelled_images\":" + labelled
+                + "}")
             : new AccuracyEvaluator("supernet", finalStage::accuracy, () -> round[0],
                 "{\"validation_images\":" + validation.set().count() + "}"), metrics, "supernet"));
         List<Objective> counted = new ArrayList<>(objectives); // a limit on MAdds needs them counted too
@@ -187,7 +189,8 @@ public final class SearchJob {
             boolean energy = objectives.stream().anyMatch(o -> o.kind() == Objective.Kind.ENERGY
                 && device.equals(o.device()));
             evaluators.add(new TimedEvaluator(new DeviceEvaluator(fleet, device, space,
-                arch -> deployment.model(net.extract(arch), arch, ArchitectureFormat.key(space, arch)), request, energy),
+                arch -> deployment.model(net.extract(arch), arch, ArchitectureFormat.key(space, arch)), request,
+                    energy),
                 metrics, "device"));
           }
         }
@@ -246,7 +249,8 @@ public final class SearchJob {
         if (options.fineTuneMinutes() > 0) {
           double minutes = fineTuneMinutes(options, (System.nanoTime() - started) / 6e10);
           timed(metrics, "fine-tune", () -> FinalStage.fineTuneMostAccurate(store, space, net,
-              arch -> fineTune(net, arch, data, options, minutes, subnets, manager), minutes, objectives, limits, options,
+              arch -> fineTune(net, arch, data, options, minutes, subnets, manager), minutes, objectives, limits,
+                  options,
               run, deployment, log));
         }
         clock.checkpoint();
@@ -400,7 +404,8 @@ public final class SearchJob {
       log.printf("warming up the supernet on %s%s: %d sandwich steps (largest, smallest, %d random) of %d images%n",
           options.data(), kind, options.warmupSteps(), options.randomSubnets(), options.batch());
       log.flush();
-      Trainer trainer = trainer(net, data, options, 0.1, Math.max(1, options.warmupSteps() / 20), options.seed(), manager);
+      Trainer trainer = trainer(net, data, options, 0.1, Math.max(1, options.warmupSteps() / 20), options.seed(),
+          manager);
       SupernetTraining.run("supernet warm-up", net, trainer, sandwich, warmup, options.data(), done,
           options.warmupSteps(), 50);
     }
@@ -435,7 +440,8 @@ public final class SearchJob {
     Path dir = run.resolve("supernet").resolve(String.format("iter-%03d", iteration));
     if (options.adaptSteps() > 0) {
       try (NDManager scope = manager.newSubManager()) {
-        Trainer trainer = trainer(net, data, options, options.adaptLr(), 1, options.seed() + 1000L * (iteration + 1), scope);
+        Trainer trainer = trainer(net, data, options, options.adaptLr(), 1, options.seed() + 1000L * (iteration + 1),
+            scope);
         if (trainer instanceof ContrastiveTrainer contrastive) {
           // the projection head goes on from the last training's: a new one each adaptation would start untrained
           try (NDManager saved = scope.newSubManager()) {

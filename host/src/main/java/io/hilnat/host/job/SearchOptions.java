@@ -30,11 +30,12 @@ import java.util.List;
  * @param regionInputs points on the segment whose linear regions are counted
  * @param insecureToken send the agents' token over plaintext to agents beyond loopback (no {@code agentTrustCert})
  */
-public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes, double timeLimitMinutes, int batch,
-    Boolean augment, Integer randomSubnets, List<String> objectives, List<String> constraints, List<String> agents, int initialSamples, int iterations,
-    int candidates, int population, int generations, int adaptSteps, int adaptSubnets, Double adaptLr, int validationImages,
-    int calibrationImages, int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables, int proxyPool,
-    int ntkImages, int regionInputs, long seed, String delegate, String precision, String agentTokenFile,
+public record SearchOptions(String space, String data, String supernet, int warmupSteps, double warmupMinutes,
+    double timeLimitMinutes, int batch, Boolean augment, Integer randomSubnets, List<String> objectives,
+    List<String> constraints, List<String> agents, int initialSamples, int iterations, int candidates, int population,
+    int generations, int adaptSteps, int adaptSubnets, Double adaptLr, int validationImages, int calibrationImages,
+    int benchmarkRuns, int exportTop, double fineTuneMinutes, boolean ssl, double labels, String latencyTables,
+    int proxyPool, int ntkImages, int regionInputs, long seed, String delegate, String precision, String agentTokenFile,
     String agentTrustCert, boolean insecureToken) {
 
   /** TE-NAS's proxies as a search computes them unless told otherwise (runs stored before these options: 0). */
@@ -56,7 +57,10 @@ public record SearchOptions(String space, String data, String supernet, int warm
     precision = Precision.of(precision);
   }
 
-  /** Options built by name, from the command line's defaults: {@code SearchOptions.builder().space("small-mbv3")...build()}. */
+  /**
+   * Options built by name, from the command line's defaults:
+   * {@code SearchOptions.builder().space("small-mbv3")...build()}.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -289,7 +293,8 @@ public record SearchOptions(String space, String data, String supernet, int warm
     }
 
     public SearchOptions build() {
-      return new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimitMinutes, batch, augment, randomSubnets,
+      return new SearchOptions(space, data, supernet, warmupSteps, warmupMinutes, timeLimitMinutes, batch, augment,
+          randomSubnets,
           objectives, constraints, agents, initialSamples, iterations, candidates, population, generations,
           adaptSteps, adaptSubnets, adaptLr, validationImages, calibrationImages, benchmarkRuns, exportTop,
           fineTuneMinutes, ssl, labels, latencyTables, proxyPool, ntkImages, regionInputs, seed, delegate,

@@ -97,7 +97,8 @@ public final class SearchReport {
       if (int8Error != null) {
         node.put("test_top1_int8_percent", 100 * (1 - int8Error));
       }
-      node.put("model", modelName).set("arch", JSON.readTree(ArchitectureFormat.toJson(ArchitectureFormat.parse(space, k))));
+      node.put("model", modelName).set("arch", JSON.readTree(ArchitectureFormat.toJson(ArchitectureFormat.parse(space,
+          k))));
     }
     Files.writeString(run.resolve("pareto.csv"), csv);
     JSON.writerWithDefaultPrettyPrinter().writeValue(run.resolve("pareto.json").toFile(), json);
@@ -117,17 +118,20 @@ public final class SearchReport {
       Map<String, Map<String, Double>> a = store.archive(it);
       List<double[]> p = Archives.vectors(a, objectives);
       hypervolumes.add(Hypervolumes.of(p, bounds[0], bounds[1]));
-      if (objectives.size() > 1 && (it == 0 || it == iterations || iterations <= 6 || it % Math.max(1, iterations / 5) == 0)) {
+      if (objectives.size() > 1 && (it == 0 || it == iterations || iterations <= 6 || it % Math.max(1,
+          iterations / 5) == 0)) {
         List<double[]> f = new ArrayList<>();
         Pareto.front(p).forEach(i -> f.add(p.get(i)));
         f.sort(java.util.Comparator.comparingDouble(q -> q[1]));
-        XYSeries s = fronts.addSeries("iteration " + it, f.stream().mapToDouble(q -> objectives.get(1).display(q[1])).toArray(),
+        XYSeries s = fronts.addSeries("iteration " + it, f.stream().mapToDouble(q -> objectives.get(1).display(q[1]))
+            .toArray(),
             f.stream().mapToDouble(q -> objectives.get(0).display(q[0])).toArray());
         s.setMarker(SeriesMarkers.CIRCLE);
       }
     }
     if (objectives.size() > 1) {
-      BitmapEncoder.saveBitmap(fronts, run.resolve("front-per-iteration.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+      BitmapEncoder.saveBitmap(fronts, run.resolve("front-per-iteration.png").toString(),
+          BitmapEncoder.BitmapFormat.PNG);
     }
     predictedVsTrue(store, objectives.get(0), run);
 
@@ -144,7 +148,8 @@ public final class SearchReport {
     md.append(String.format("Run folder `%s`; store `run.db`. Options: `%s`.%n%n", run.toAbsolutePath(),
         store.meta("options").orElse("")));
     store.meta(VALIDATION_WARNING).ifPresent(w -> md.append("**Warning:** ").append(w).append("\n\n"));
-    md.append("## Iterations\n\n| iteration | real evaluations | hypervolume | surrogate (objective: model, cross-validated τ (≤ 10 folds), τ on this "
+    md.append("## Iterations\n\n| iteration | real evaluations | hypervolume | surrogate (objective: model, "
+        + "cross-validated τ (≤ 10 folds), τ on this "
         + "iteration's real results) |\n|---|---|---|---|\n");
     for (int it = 0; it <= iterations; it++) {
       int n = store.planned(it).size();
@@ -160,7 +165,8 @@ public final class SearchReport {
     }
     store.meta(NatSearch.STOPPED_AFTER).ifPresent(k -> md.append(String.format(
         "%nThe time limit (`--time-limit`) ended the search after iteration %s.%n", k)));
-    md.append("\nHypervolume is normalised: the initial archive's per-objective minimum is 0, 1.01 × its maximum is 1.\n");
+    md.append("\nHypervolume is normalised: the initial archive's per-objective minimum is 0, 1.01 × its maximum is "
+        + "1.\n");
     md.append("\n## Time\n\nWall-clock seconds of this process (a resumed run counts only its own).\n\n"
         + "| part | count | seconds |\n|---|---|---|\n");
     double rest = metricsJson.path("hilnat.search.phase.iterations").path("total_s").asDouble();
@@ -199,9 +205,11 @@ public final class SearchReport {
       if (r.measurement().objective().equals(FinalStage.FINE_TUNED_TEST_ERROR)) {
         String k = r.archKey();
         JsonNode detail = JSON.readTree(r.measurement().detail());
-        md.append(String.format(Locale.ROOT, "%n## Fine-tuned%n%nThe front's most accurate subnet `%s`, fine-tuned alone "
+        md.append(String.format(Locale.ROOT, "%n## Fine-tuned%n%nThe front's most accurate subnet `%s`, fine-tuned "
+            + "alone "
             + "from its inherited weights for %d steps (%.1f min) on %d labelled images: test top-1 **%.2f %%** "
-            + "(inherited %.2f %%); model `%s`.%n", k, detail.get("steps").asLong(), detail.get("seconds").asDouble() / 60,
+            + "(inherited %.2f %%); model `%s`.%n", k, detail.get("steps").asLong(), detail.get("seconds")
+            .asDouble() / 60,
             detail.get("labelled_images").asLong(), 100 * (1 - r.measurement().value()),
             100 * (1 - archive.get(k).get(FinalStage.TEST_ERROR)),
             run.relativize(FinalStage.fineTunedModel(run, k))));

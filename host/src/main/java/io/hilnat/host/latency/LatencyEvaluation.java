@@ -40,7 +40,8 @@ public final class LatencyEvaluation {
 
   private LatencyEvaluation() {}
 
-  public static List<Score> run(SearchSpace space, LatencyStore store, String device, AgentClient agent, int inputChannels,
+  public static List<Score> run(SearchSpace space, LatencyStore store, String device, AgentClient agent,
+      int inputChannels,
       int classes, int fit, int test, long seed, BenchmarkRequest template,
       java.util.function.Function<io.hilnat.host.net.NetworkDescription, byte[]> exporter, int passes, Path out)
       throws Exception {
@@ -68,7 +69,8 @@ public final class LatencyEvaluation {
     List<LatencyPredictor> predictors = List.of(sum, LinearCorrection.fit(sum, fitBlocks, fitMeasured), forest,
         LinearCorrection.fit(forest, fitBlocks, fitMeasured));
     List<Score> scores = new ArrayList<>();
-    XYChart chart = new XYChartBuilder().width(800).height(700).title("Latency on " + device + ": predicted vs measured")
+    XYChart chart = new XYChartBuilder().width(800).height(700).title("Latency on " + device + ": predicted vs "
+        + "measured")
         .xAxisTitle("measured p50 (ms)").yAxisTitle("predicted (ms)").build();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     Map<String, double[]> predictions = new LinkedHashMap<>();
@@ -82,7 +84,8 @@ public final class LatencyEvaluation {
     chart.addSeries("y = x", new double[] {0, max}, new double[] {0, max})
         .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     Files.createDirectories(out);
-    BitmapEncoder.saveBitmap(chart, out.resolve("predicted-vs-measured.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    BitmapEncoder.saveBitmap(chart, out.resolve("predicted-vs-measured.png").toString(),
+        BitmapEncoder.BitmapFormat.PNG);
     StringBuilder csv = new StringBuilder("arch_key,measured_ms");
     predictions.keySet().forEach(n -> csv.append(',').append(n));
     csv.append('\n');

@@ -70,7 +70,8 @@ public final class LatencyStore implements AutoCloseable {
   /** Devices that have table entries. */
   public synchronized java.util.List<String> devices() throws SQLException {
     java.util.List<String> out = new java.util.ArrayList<>();
-    try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT DISTINCT device FROM blocks ORDER BY 1")) {
+    try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT DISTINCT device FROM blocks ORDER "
+        + "BY 1")) {
       while (r.next()) {
         out.add(r.getString(1));
       }

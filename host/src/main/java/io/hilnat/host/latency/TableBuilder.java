@@ -88,6 +88,7 @@ public final class TableBuilder {
     String sha = agent.ensureUploaded(exporter.apply(net), "latency-" + Integer.toHexString(key.hashCode()));
     BenchmarkResult r = agent.benchmark(template.toBuilder().setSha256(sha).build());
     LatencyStats s = r.getStats();
-    return new LatencyStore.Entry(key, r.getLatenciesMsCount(), s.getP50Ms(), s.getP90Ms(), s.getMeanMs(), s.getStdMs());
+    return new LatencyStore.Entry(key, r.getLatenciesMsCount(), s.getP50Ms(), s.getP90Ms(), s.getMeanMs(), s
+        .getStdMs());
   }
 }

@@ -90,7 +90,8 @@ public final class NtkConditionNumber {
       int[] order = images.shuffled(new Random(seed));
       NDArray logits = net.forward(arch, images.images(scope, order, 0, batch, arch.resolution(), null), true);
       for (int i = 0; i < batch; i++) {
-        try (NDScope sample = new NDScope(); NDManager m = scope.newSubManager()) { // the scope frees the gradient views
+        try (NDScope sample = new NDScope(); NDManager m = scope
+            .newSubManager()) { // the scope frees the gradient views
           net.zeroGradients();
           NDArray selectRow = m.zeros(logits.getShape());
           selectRow.set(new NDIndex(i), 1f);

@@ -82,7 +82,8 @@ public final class DeviceEvaluator implements Evaluator {
     out.add(new Measurement("latency@" + device, result.getStats().getP50Ms(), source, detail));
     if (energy) {
       if (!result.hasEnergy()) {
-        throw new IllegalStateException("device " + device + " (" + measured.agentTarget() + ") has no energy meter; drop the "
+        throw new IllegalStateException("device " + device + " (" + measured.agentTarget() + ") has no energy meter; "
+            + "drop the "
             + "energy objective or run its agent with a profile that names one");
       }
       if (!result.getEnergy().getInvalidReason().isEmpty()) {

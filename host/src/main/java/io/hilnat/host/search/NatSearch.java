@@ -144,7 +144,8 @@ public final class NatSearch {
         scoreSurrogates(it, candidates);
       }
       if (adapter != null) {
-        GeneDistribution distribution = new GeneDistribution(space, best(store.archive(it), settings.adaptationArchive()));
+        GeneDistribution distribution = new GeneDistribution(space, best(store.archive(it), settings
+            .adaptationArchive()));
         String checkpoint = adapter.adapt(it, distribution);
         store.recordAdaptation(it, checkpoint);
       }

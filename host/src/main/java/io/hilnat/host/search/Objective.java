@@ -18,7 +18,8 @@ public record Objective(Kind kind, String device) {
   public enum Kind {
     ERROR("top-1 error", "%"), MADDS("MAdds", "M"), PARAMS("parameters", "M"),
     LATENCY("latency p50", "ms"), ENERGY("energy per inference", "mJ"),
-    NTK("NTK condition number at init", "lower is better"), REGIONS("linear regions at init", "count, higher is better");
+    NTK("NTK condition number at init", "lower is better"), REGIONS("linear regions at init", "count, higher is "
+        + "better");
 
     final String label;
     final String unit;
@@ -47,7 +48,8 @@ public record Objective(Kind kind, String device) {
     }
     boolean onDevice = kind == Kind.LATENCY || kind == Kind.ENERGY;
     if (!onDevice && parts.length > 1) {
-      throw new IllegalArgumentException("objective '" + text + "' does not depend on a device; drop '@" + parts[1] + "'");
+      throw new IllegalArgumentException("objective '" + text + "' does not depend on a device; drop '@" + parts[1]
+          + "'");
     }
     if (onDevice && parts.length == 1 && defaultDevice == null) {
       throw new IllegalArgumentException("objective '" + text + "' needs a device: give an agent with --agent");
@@ -85,7 +87,10 @@ public record Objective(Kind kind, String device) {
     return kind.label + (device == null ? "" : " on " + device) + " (" + kind.unit + ")";
   }
 
-  /** Stored values are fractions, counts, milliseconds and negated region counts; reports show %, millions, ms and counts. */
+  /**
+   * Stored values are fractions, counts, milliseconds and negated region counts; reports show %, millions, ms and
+   * counts.
+   */
   public double display(double value) {
     switch (kind) {
       case ERROR:

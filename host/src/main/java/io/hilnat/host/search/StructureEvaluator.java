@@ -33,7 +33,8 @@ public final class StructureEvaluator implements Evaluator {
     NetworkStats stats = NetworkStats.of(builder.build(arch, inputChannels, classes, 0));
     List<Measurement> out = new ArrayList<>();
     for (Objective o : objectives) {
-      out.add(new Measurement(o.name(), o.kind() == Objective.Kind.MADDS ? stats.madds() : stats.params(), "count", ""));
+      out.add(new Measurement(o.name(), o.kind() == Objective.Kind.MADDS ? stats.madds() : stats.params(), "count",
+          ""));
     }
     return out;
   }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Picks {@code k} of the surrogate front spread along it: objectives are scaled to [0, 1], then repeatedly
  * the point farthest from everything chosen and from the archive's own front (with no archive front, the
- * best point of the first objective starts). Real evaluations then fill the archive's largest gaps instead of piling up where
+ * best point of the first objective starts). Real evaluations then fill the archive's largest gaps instead of piling
+ * up where
  * the surrogate is most optimistic.
  */
 public final class SubsetSelection {

@@ -53,7 +53,8 @@ public final class SurrogateSearch {
     for (Solution s : algorithm.getResult()) {
       if (s.isFeasible()) {
         int[] genes = problem.genes(s);
-        distinct.putIfAbsent(ArchitectureFormat.key(space, space.decode(genes)), new Point(genes, s.getObjectiveValues()));
+        distinct.putIfAbsent(ArchitectureFormat.key(space, space.decode(genes)), new Point(genes, s
+            .getObjectiveValues()));
       }
     }
     return new ArrayList<>(distinct.values());

@@ -28,7 +28,8 @@ public final class SubnetBuilder {
     for (Block block : blocks(arch, inputChannels, classes)) {
       nodes.addAll(nodes(block, weights));
     }
-    return new NetworkDescription(space.name() + "-" + Integer.toHexString(ArchitectureFormat.key(space, arch).hashCode()),
+    return new NetworkDescription(space.name() + "-" + Integer.toHexString(ArchitectureFormat.key(space, arch)
+        .hashCode()),
         inputChannels, arch.resolution(), nodes);
   }
 
@@ -39,7 +40,8 @@ public final class SubnetBuilder {
     List<Block> blocks = new ArrayList<>();
     FixedLayerSpec stem = space.stem();
     int channels = SearchSpace.scaledChannels(stem.channels(), w);
-    blocks.add(new Block(Block.Kind.STEM, arch.resolution(), inputChannels, channels, stem.kernel(), 0, stem.stride(), 0,
+    blocks.add(new Block(Block.Kind.STEM, arch.resolution(), inputChannels, channels, stem.kernel(), 0, stem.stride(),
+        0,
         stem.activation()));
     FixedLayerSpec first = space.firstBlock();
     int firstOut = SearchSpace.scaledChannels(first.channels(), w);

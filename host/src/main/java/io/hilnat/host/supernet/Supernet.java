@@ -351,7 +351,8 @@ public final class Supernet implements AutoCloseable {
       }
       String spaceName = in.readUTF();
       if (!spaceName.equals(space.name())) {
-        throw new IOException(file + ": checkpoint of space '" + spaceName + "', this supernet is '" + space.name() + "'");
+        throw new IOException(file + ": checkpoint of space '" + spaceName + "', this supernet is '" + space.name()
+            + "'");
       }
       int count = in.readInt();
       for (int i = 0; i < count; i++) {

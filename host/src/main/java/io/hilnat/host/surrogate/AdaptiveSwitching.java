@@ -22,7 +22,8 @@ public final class AdaptiveSwitching {
   public record Choice(String name, double meanTau, double stdTau, Surrogate fitted, Map<String, double[]> scores) {}
 
   public static List<Supplier<Surrogate>> defaults(long seed) {
-    return List.of(RbfSurrogate::new, KrigingSurrogate::new, () -> new CartEnsemble(seed), () -> new MlpSurrogate(seed));
+    return List.of(RbfSurrogate::new, KrigingSurrogate::new, () -> new CartEnsemble(seed),
+        () -> new MlpSurrogate(seed));
   }
 
   /**
@@ -84,7 +85,8 @@ public final class AdaptiveSwitching {
     return new Choice(bestName, winner[0], winner[1], fitted, Collections.unmodifiableMap(scores));
   }
 
-  private static double[] crossValidate(double[][] x, double[] y, Supplier<Surrogate> candidate, int[] order, int folds) {
+  private static double[] crossValidate(double[][] x, double[] y, Supplier<Surrogate> candidate, int[] order,
+      int folds) {
     int n = order.length;
     List<Double> taus = new ArrayList<>();
     for (int f = 0; f < folds; f++) {

@@ -292,7 +292,8 @@ public final class OfaImport {
   }
 
   static String sha256(Path file) throws IOException {
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest
+        .getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return java.util.HexFormat.of().formatHex(in.getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {

@@ -77,7 +77,8 @@ public final class TorchCheckpoint {
     byte[] head = new byte[4];
     try (InputStream in = Files.newInputStream(file)) {
       if (in.readNBytes(head, 0, 4) < 2) {
-        throw new CheckpointException(file + ": empty or truncated (" + Files.size(file) + " bytes), not a torch.save file");
+        throw new CheckpointException(file + ": empty or truncated (" + Files.size(file) + " bytes), not a "
+            + "torch.save file");
       }
     }
     return head[0] == 'P' && head[1] == 'K' ? readZip(file) : readLegacy(file);
@@ -154,7 +155,8 @@ public final class TorchCheckpoint {
         Storage s = e.getValue();
         long expected = Math.multiplyExact(s.numel, s.dtype.size);
         if (entry == null) {
-          throw new CheckpointException(file + ": storage " + e.getKey() + " is missing from the zip; the file is damaged");
+          throw new CheckpointException(file + ": storage " + e.getKey() + " is missing from the zip; the file is "
+              + "damaged");
         }
         try (InputStream in = zip.getInputStream(entry)) {
           s.bytes = in.readNBytes((int) expected);
@@ -174,7 +176,8 @@ public final class TorchCheckpoint {
     // ('storage', storage_type, root_key, location, numel, view_metadata)
     Object[] id = persistentId(pid, 6, file);
     if (id[5] != null) {
-      throw new CheckpointException(file + ": uses storage views (PyTorch before 1.0); re-save it with a newer PyTorch");
+      throw new CheckpointException(file + ": uses storage views (PyTorch before 1.0); re-save it with a newer "
+          + "PyTorch");
     }
     return storages.computeIfAbsent(String.valueOf(id[2]), key -> new Storage(dtype(id[1], file), number(id[4])));
   }
@@ -187,7 +190,8 @@ public final class TorchCheckpoint {
 
   private static Object[] persistentId(Object pid, int length, Path file) {
     if (!(pid instanceof Object[] id) || id.length != length || !"storage".equals(id[0])) {
-      throw new CheckpointException(file + ": an unexpected persistent id " + describe(pid) + " (not a tensor storage)");
+      throw new CheckpointException(file + ": an unexpected persistent id " + describe(pid) + " (not a tensor "
+          + "storage)");
     }
     return id;
   }

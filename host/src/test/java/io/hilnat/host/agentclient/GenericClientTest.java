@@ -19,10 +19,12 @@ class GenericClientTest {
       Process p = new ProcessBuilder("/usr/bin/python3", "../scripts/generic-grpc-client.py", agent.target())
           .redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(0, p.waitFor(), out + "\n(needs Debian's python3-grpcio and python3-protobuf: scripts/install-deps)");
+      assertEquals(0, p.waitFor(), out + "\n(needs Debian's python3-grpcio and python3-protobuf: "
+          + "scripts/install-deps)");
       assertTrue(out.contains("health: SERVING"), out);
       assertTrue(out.contains("hilnat.agent.v1.DeviceAgent"), out);
-      assertTrue(out.contains("proto: hilnat/agent/v1/agent.proto") && out.contains("Benchmark, BenchmarkStream, Infer"),
+      assertTrue(out.contains("proto: hilnat/agent/v1/agent.proto") && out.contains("Benchmark, BenchmarkStream, "
+          + "Infer"),
           out);
     }
   }

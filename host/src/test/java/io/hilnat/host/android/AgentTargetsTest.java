@@ -37,14 +37,16 @@ class AgentTargetsTest {
   @Test
   void commandsAndFleetsShareOnePhoneAgentAndTalkToIt() throws Exception {
     // not a @TempDir: the started agent stays cached for this JVM, and its cleanup at exit runs the stand-in
-    Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "android-targets");
+    Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()),
+        "android-targets");
     FakeAdb fake = new FakeAdb(dir);
     // the phone's stand-in runs the Android agent's own classes (those D8 turned into the bundle's classes.dex) in
     // a JVM, with this machine's TFLite natives where the phone's would be: version check, ready lines and gRPC
     // are the phone's; ART, bionic and the arm64 natives are not
     Path bundle = PhoneAgent.bundle();
     Path androidTarget = bundle.getParent();
-    assertTrue(Files.isRegularFile(bundle.resolve(PhoneAgent.JAR)), bundle + " has no agent: build it first (mvn -DskipTests package)");
+    assertTrue(Files.isRegularFile(bundle.resolve(PhoneAgent.JAR)), bundle + " has no agent: build it first (mvn "
+        + "-DskipTests package)");
     Path natives = Files.createDirectories(dir.resolve("x86-lib"));
     try (Stream<Path> found = Files.walk(androidTarget.resolve("jvm-natives"))) {
       for (Path so : (Iterable<Path>) found.filter(p -> p.toString().endsWith(".so"))::iterator) {
@@ -55,7 +57,8 @@ class AgentTargetsTest {
     String classPath = Files.readString(androidTarget.resolve("dex-work/dex-inputs.classpath")).strip();
     fake.set("DEVICES", "GLUE1\tdevice").set("AGENT", "CLASSPATH='" + bundle.resolve(PhoneAgent.JAR)
         + "' exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -Xmx512m -cp '"
-        + classPath + "' io.hilnat.agent.android.AndroidAgentMain \"$@\" lib='" + natives + "' cache='" + dir.resolve("cache")
+        + classPath + "' io.hilnat.agent.android.AndroidAgentMain \"$@\" lib='" + natives + "' cache='" + dir
+        .resolve("cache")
         + "' sysfs-root='" + dir.resolve("no-sysfs") + "' allow-profile-mismatch=true");
     System.setProperty("hilnat.adb", fake.script.toString());
     System.setProperty("hilnat.android.bundle", bundle.toString());

@@ -83,7 +83,8 @@ class PhoneAgentTest {
     Path profile = Files.writeString(dir.resolve("my-phone.yaml"), "id: my-phone\n");
     fake.set("AGENT", "echo \"$@\" > '" + argsFile + "'; " + FakeAdb.listeningAgent(dir.resolve("agent.pid")));
     try (PhoneAgent agent = PhoneAgent.start(fake.adb(), fake.bundle, null, 0, profile.toString())) {
-      assertTrue(fake.calls().contains("-s R58M123 push " + profile + " " + DIR + "/profile.yaml"), fake.calls().toString());
+      assertTrue(fake.calls().contains("-s R58M123 push " + profile + " " + DIR + "/profile.yaml"), fake.calls()
+          .toString());
       assertTrue(Files.readString(argsFile).strip().endsWith(" profile=" + DIR + "/profile.yaml"));
     }
   }
@@ -223,7 +224,8 @@ class PhoneAgentTest {
         + "java.lang.UnsatisfiedLinkError: dlopen failed: library \"libjnitensorflowlite.so\" not found\n"
         + "\tat io.hilnat.agent.android.AndroidAgentMain.main");
     assertFalse(e.getMessage().contains("starting"), "stdout is not the error");
-    assertFalse(fake.calls().stream().anyMatch(c -> c.contains("forward") || c.contains("kill")), fake.calls().toString());
+    assertFalse(fake.calls().stream().anyMatch(c -> c.contains("forward") || c.contains("kill")), fake.calls()
+        .toString());
   }
 
   @Test
@@ -243,7 +245,8 @@ class PhoneAgentTest {
   }
 
   private AndroidException assertRefused(String serial, String message) {
-    AndroidException e = assertThrows(AndroidException.class, () -> PhoneAgent.start(fake.adb(), fake.bundle, serial, 0));
+    AndroidException e = assertThrows(AndroidException.class, () -> PhoneAgent.start(fake.adb(), fake.bundle, serial,
+        0));
     assertTrue(e.getMessage().startsWith(message), "expected: " + message + "\ngot: " + e.getMessage());
     return e;
   }

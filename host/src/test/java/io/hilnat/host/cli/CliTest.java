@@ -75,7 +75,8 @@ class CliTest {
     assertTrue(table.out().contains("p50 ms") && table.out().contains("linux-x86_64"), table.out());
     assertTrue(table.out().contains("xnnpack"), "the profile's default delegate ran: " + table.out());
 
-    HostCli.Run profiled = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds", "0",
+    HostCli.Run profiled = run("bench", model.toString(), "--agent", agent.target(), "--runs", "5", "--min-seconds",
+        "0",
         "--delegate", "cpu", "--op-profile", "--op-top", "3");
     assertEquals(0, profiled.code(), profiled.err());
     assertTrue(profiled.out().contains("cpu 0/") && profiled.out().contains("slowest operators"), profiled.out());
@@ -113,12 +114,14 @@ class CliTest {
   @Test
   void fineTuneImprovesABarelyTrainedSubnetAndExportsAModelThatRuns() throws Exception {
     Path supernet = dir.resolve("micro-supernet");
-    HostCli.Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "5", "--batch",
+    HostCli.Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "5",
+        "--batch",
         "32", "--out", supernet.toString());
     assertEquals(0, train.code(), train.err());
 
     Path out = dir.resolve("fine-tuned");
-    HostCli.Run tune = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "10%",
+    HostCli.Run tune = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels",
+        "10%",
         "--epochs", "1", "--out", out.toString());
     assertEquals(0, tune.code(), tune.err());
     JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
@@ -134,7 +137,8 @@ class CliTest {
 
     // alone in Arm NN, a runtime that shares no code with TFLite, on the raw test images an app would have
     JsonNode armnnResult = armnn(model);
-    System.out.printf(java.util.Locale.ROOT, "fine-tuned subnet: hilnat reported %.2f %%, Arm NN on raw images %.2f %%%n",
+    System.out.printf(java.util.Locale.ROOT, "fine-tuned subnet: hilnat reported %.2f %%, Arm NN on raw images %.2f "
+        + "%%%n",
         after, 100 * armnnResult.get("top1").asDouble());
     assertEquals("Ankle boot", armnnResult.at("/labels/9").asText(), "the labels come from the model's metadata");
     assertEquals(after, 100 * armnnResult.get("top1").asDouble(), 0.5,
@@ -168,7 +172,8 @@ class CliTest {
     assertEquals(100 * top1[1], 100 * int8InArmnn.get("top1").asDouble(), 0.5,
         "the int8 model in Arm NN gives what it gave in TFLite: " + int8InArmnn);
 
-    HostCli.Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels", "0%");
+    HostCli.Run bad = run("subnet", "fine-tune", "--supernet", supernet.toString(), "--arch", "largest", "--labels",
+        "0%");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--labels in (0, 100%]"), bad.err());
   }
@@ -187,11 +192,13 @@ class CliTest {
   @Test
   void aSearchValidatesOnImagesItsSupernetNeverSawOrItsReportWarns() throws Exception {
     Path supernet = dir.resolve("held-out-supernet");
-    HostCli.Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "2", "--batch",
+    HostCli.Run train = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "2",
+        "--batch",
         "16", "--val-images", "200", "--out", supernet.toString());
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("training on 59800 of 60000 training images"), train.out());
-    assertEquals(Optional.of(new SupernetCheckpoint.HeldOut("fashion-mnist", 200, 1)), SupernetCheckpoint.heldOut(supernet));
+    assertEquals(Optional.of(new SupernetCheckpoint.HeldOut("fashion-mnist", 200, 1)), SupernetCheckpoint
+        .heldOut(supernet));
 
     HostCli.Run otherSplit = run("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml", "--steps", "4",
         "--batch", "16", "--val-images", "0", "--out", supernet.toString());
@@ -202,7 +209,8 @@ class CliTest {
 
     for (int validation : new int[] {200, 300}) {
       Path search = dir.resolve("search-validating-on-" + validation);
-      new SearchJob(search, new PrintWriter(new StringWriter(), true)).execute(SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").supernet(supernet.toString())
+      new SearchJob(search, new PrintWriter(new StringWriter(), true)).execute(SearchOptions.builder()
+          .space("src/test/resources/spaces/micro.yaml").supernet(supernet.toString())
           .warmupSteps(3).timeLimitMinutes(0.001).batch(16).objectives(List.of("error", "madds"))
           .initialSamples(6).iterations(3).candidates(3).population(20).generations(3).adaptSteps(2)
           .validationImages(validation).calibrationImages(32).benchmarkRuns(5).exportTop(2).build());

@@ -171,7 +171,8 @@ class BatchLoaderTest {
     double largest = 0;
     for (int i = 0; i < 2000; i++) {
       int[] box = BatchLoader.randomResizedCrop(28, 28, 0.2f, random);
-      assertTrue(box[0] >= 0 && box[1] >= 0 && box[0] + box[2] <= 28 && box[1] + box[3] <= 28, java.util.Arrays.toString(box));
+      assertTrue(box[0] >= 0 && box[1] >= 0 && box[0] + box[2] <= 28 && box[1] + box[3] <= 28, java.util.Arrays
+          .toString(box));
       double share = box[2] * box[3] / (28.0 * 28);
       double ratio = (double) box[2] / box[3];
       assertTrue(share >= 0.17 && ratio >= 0.7 && ratio <= 1.43, share + " of the area at " + ratio);

@@ -87,7 +87,8 @@ class FashionMnistTest {
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(twice))) {
       out.write(gz);
     }
-    DatasetException doubled = assertThrows(DatasetException.class, () -> IdxFiles.load(dir, "t10k", FashionMnist.CLASS_NAMES));
+    DatasetException doubled = assertThrows(DatasetException.class, () -> IdxFiles.load(dir, "t10k",
+        FashionMnist.CLASS_NAMES));
     assertTrue(doubled.getMessage().contains(twice.toString()), doubled.getMessage());
     assertTrue(doubled.getMessage().contains("0x00000803") && doubled.getMessage().contains("gzipped twice"),
         doubled.getMessage());

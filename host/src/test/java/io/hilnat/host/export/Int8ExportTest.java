@@ -51,7 +51,8 @@ class Int8ExportTest {
   void int8ExportsTakePixelsAndFollowTheFloatNetwork() throws Exception {
     RandomNetworks networks = new RandomNetworks(21);
     Random random = new Random(4);
-    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache")); AgentClient client = new AgentClient(agent.target());
+    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache")); AgentClient client = new AgentClient(agent
+        .target());
         NDManager manager = NDManager.newBaseManager()) {
       for (int n = 0; n < 6; n++) {
         int channels = n % 2 == 0 ? 1 : 3;
@@ -92,7 +93,8 @@ class Int8ExportTest {
         System.out.printf("int8 export %s (%d ch, %d px): relative L2 error of the logits %.4f%n", net.name(), channels,
             size, relative);
         assertTrue(relative < 0.1, net.name() + ": int8 logits are off by " + relative + " of the float ones");
-        var r = client.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setRuns(3).setDelegate("xnnpack").build());
+        var r = client.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setRuns(3).setDelegate("xnnpack")
+            .build());
         assertEquals(3, r.getStats().getCount());
         System.out.printf("  xnnpack ran %d of its %d nodes%n", r.getNodesDelegated(), r.getNodes());
         // XNNPACK (2.20) leaves the uint8-to-int8 QUANTIZE to TFLite's own kernel

@@ -82,7 +82,8 @@ class UnsupportedOpTest {
   @Test
   void unsupportedOperatorIsRefusedWithTheReason() throws Exception {
     try (LocalAgent agent = LocalAgent.start(cache); AgentClient client = new AgentClient(agent.target())) {
-      AgentException e = assertThrows(AgentException.class, () -> client.ensureUploaded(unknownOpModel(), "unknown-op"));
+      AgentException e = assertThrows(AgentException.class, () -> client.ensureUploaded(unknownOpModel(),
+          "unknown-op"));
       assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
       System.out.println("unsupported op: " + e.getMessage());
       assertTrue(e.getMessage().contains("model rejected"), e.getMessage());

@@ -107,7 +107,8 @@ class FleetTest {
       assertTrue(e instanceof FleetException && e.getMessage().contains("'" + KIND + "'")
           && e.getMessage().contains(agent.target()) && e.getMessage().contains("2 attempts")
           && e.getMessage().contains("within 1 s"), e.getMessage());
-      CompletableFuture<FleetResult> unknown = fleet.submit("jetson-nano", model, "x", BenchmarkRequest.getDefaultInstance());
+      CompletableFuture<FleetResult> unknown = fleet.submit("jetson-nano", model, "x", BenchmarkRequest
+          .getDefaultInstance());
       Throwable u = assertThrows(ExecutionException.class, unknown::get).getCause();
       assertTrue(u.getMessage().contains("jetson-nano") && u.getMessage().contains(KIND), u.getMessage());
     }

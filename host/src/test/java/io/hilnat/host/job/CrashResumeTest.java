@@ -45,7 +45,8 @@ class CrashResumeTest {
     assertTrue(expected.size() >= 2, "the run exported several models: " + expected.keySet());
 
     Path crashed = dir.resolve("crashed");
-    HostProcess.killWhen(search(crashed, MICRO, "--iterations", "1", "--adapt-steps", "2", "--export", "3"), line -> line.endsWith("(exported)"));
+    HostProcess.killWhen(search(crashed, MICRO, "--iterations", "1", "--adapt-steps", "2", "--export", "3"),
+        line -> line.endsWith("(exported)"));
     assertTrue(models(crashed).size() < expected.size(), "killed before the last export: " + models(crashed).keySet());
     HostProcess.runToEnd(List.of("search", "--resume", crashed.toString()));
 

@@ -25,7 +25,8 @@ class Int8SearchTest {
   @Test
   void anInt8SearchExportsInt8ModelsAndReportsBothAccuracies() throws Exception {
     Path run = dir.resolve("run");
-    SearchOptions options = SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").warmupSteps(3).batch(16)
+    SearchOptions options = SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").warmupSteps(3)
+        .batch(16)
         .initialSamples(4).iterations(0).candidates(2).population(20).generations(3).adaptSteps(2)
         .validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(2).precision("int8").build();
     StringWriter log = new StringWriter();
@@ -89,7 +90,8 @@ class Int8SearchTest {
       assertEquals("uint8", armnnResult.get("input_dtype").asText());
       assertEquals(1000, armnnResult.get("images").asInt());
       double reported = subnet.get("test_top1_int8_percent").asDouble();
-      System.out.printf("image folder, int8 %s: search reported %.2f %%, Arm NN %.2f %%%n", subnet.get("arch_key").asText(),
+      System.out.printf("image folder, int8 %s: search reported %.2f %%, Arm NN %.2f %%%n", subnet.get("arch_key")
+          .asText(),
           reported, 100 * armnnResult.get("top1").asDouble());
       assertEquals(reported, 100 * armnnResult.get("top1").asDouble(), 1.0,
           "Arm NN gives the int8 top-1 the search reported (1000 images: 1 point is 10 of them)");

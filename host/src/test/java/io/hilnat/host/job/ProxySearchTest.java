@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A short real search (micro space, Fashion-MNIST, warmed-up supernet) that minimises error and
  * the NTK condition number, its initial archive seeded by the proxies' best of 12 random subnets and no agent
- * started (no objective is measured on a device): every subnet it evaluates gets a κ in the store, the surrogate search models κ,
+ * started (no objective is measured on a device): every subnet it evaluates gets a κ in the store, the surrogate
+ * search models κ,
  * the report shows it, the most accurate subnet is fine-tuned at the end and exported, and running the finished
  * search again repeats nothing.
  */
@@ -26,7 +27,8 @@ class ProxySearchTest {
   @Test
   void searchWithNtkAsAnObjectiveStoresItForEverySubnetItEvaluates() throws Exception {
     Path run = dir.resolve("run");
-    SearchOptions options = SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").warmupSteps(3).batch(16)
+    SearchOptions options = SearchOptions.builder().space("src/test/resources/spaces/micro.yaml").warmupSteps(3)
+        .batch(16)
         .objectives(List.of("error", "ntk")).initialSamples(6).iterations(1).candidates(3).population(20)
         .generations(3).adaptSteps(2).validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(1)
         .fineTuneMinutes(0.1).proxyPool(12).ntkImages(8).regionInputs(100).build();

@@ -40,7 +40,8 @@ class SearchDeliveryTest {
     // the largest subnet is always in the initial archive and the most accurate: the limit rules it out
     double limit = (smallest + largest) / 2;
     String constraint = String.format(Locale.ROOT, "madds<=%.6f", madds.display(limit));
-    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error", "madds"))
+    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error",
+        "madds"))
         .constraints(List.of(constraint)).initialSamples(6).iterations(1).candidates(2).population(20)
         .generations(3).adaptSteps(2).validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(3)
         .fineTuneMinutes(0.05).build();
@@ -68,7 +69,8 @@ class SearchDeliveryTest {
   /** The micro space has 36 subnets: asking for more than it holds ends, with fewer, and says so. */
   @Test
   void aSearchOnASpaceOfAFewDozenSubnetsEnds() throws Exception {
-    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error", "madds"))
+    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error",
+        "madds"))
         .initialSamples(40).iterations(2).population(20).generations(3).adaptSteps(2).validationImages(200)
         .calibrationImages(32).benchmarkRuns(5).exportTop(1).build();
     StringWriter log = new StringWriter();
@@ -81,7 +83,8 @@ class SearchDeliveryTest {
   void aSecondSearchOnARunFolderInUseIsRefusedNamingTheFirst() throws Exception {
     Path run = dir.resolve("busy");
     try (RunLock first = RunLock.acquire(run)) {
-      SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error", "madds"))
+      SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).objectives(List.of("error",
+          "madds"))
           .initialSamples(4).iterations(0).candidates(2).population(20).generations(3).adaptSteps(2)
           .validationImages(200).calibrationImages(32).benchmarkRuns(5).exportTop(1).build();
       String refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
@@ -101,12 +104,14 @@ class SearchDeliveryTest {
         "--token-file", token.toString(), "--tls-cert", tls.resolve("cert.pem").toString(), "--tls-key",
         tls.resolve("key.pem").toString())) {
       String entry = agent.target() + " token=" + token + " tls=" + tls.resolve("cert.pem");
-      SearchOptions secured = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).agents(List.of(entry)).initialSamples(4)
+      SearchOptions secured = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16).agents(List.of(entry))
+          .initialSamples(4)
           .iterations(0).candidates(2).population(20).generations(3).adaptSteps(2).validationImages(200)
           .calibrationImages(32).benchmarkRuns(3).exportTop(1).build();
       StringWriter log = new StringWriter();
       new SearchJob(dir.resolve("secured"), new PrintWriter(log, true)).execute(secured);
-      assertTrue(Files.readString(dir.resolve("secured/evaluations.csv")).contains("latency@linux-x86_64"), log.toString());
+      assertTrue(Files.readString(dir.resolve("secured/evaluations.csv")).contains("latency@linux-x86_64"), log
+          .toString());
 
       SearchOptions noToken = SearchOptions.builder().space(SPACE).warmupSteps(3).batch(16)
           .agents(List.of(agent.target() + " tls=" + tls.resolve("cert.pem"))).initialSamples(4).iterations(0)
@@ -121,7 +126,8 @@ class SearchDeliveryTest {
   /** A label-free search checkpoints its projection head with every supernet, and each adaptation goes on from it. */
   @Test
   void aLabelFreeSearchKeepsItsProjectionHeadAcrossAdaptations() throws Exception {
-    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(4).batch(16).objectives(List.of("error", "madds"))
+    SearchOptions options = SearchOptions.builder().space(SPACE).warmupSteps(4).batch(16).objectives(List.of("error",
+        "madds"))
         .initialSamples(4).iterations(2).candidates(2).population(20).generations(3).adaptSteps(2)
         .validationImages(200).calibrationImages(32).benchmarkRuns(3).exportTop(1).ssl(true).labels(0.2).build();
     Path run = dir.resolve("ssl");

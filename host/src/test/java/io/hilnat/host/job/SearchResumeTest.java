@@ -39,7 +39,8 @@ class SearchResumeTest {
       assertTrue(sized > SupernetTraining.TIMING_STEPS, "15 s hold more than the timed steps");
       assertTrue(sizing.contains("warm-up sized to " + sized + " steps"), sizing);
     }
-    String warmup = HostProcess.killWhen(List.of("search", "--resume", run.toString()), line -> line.startsWith("iteration 1 [1/3]"));
+    String warmup = HostProcess.killWhen(List.of("search", "--resume", run.toString()), line -> line
+        .startsWith("iteration 1 [1/3]"));
     assertFalse(warmup.contains("warm-up sized"), "the resumed warm-up keeps its stored length: " + warmup);
     assertEquals(sized, SupernetCheckpoint.metadata(run.resolve("supernet/warmup"))
         .get("steps").asLong(), "the warm-up trained to the length it chose");

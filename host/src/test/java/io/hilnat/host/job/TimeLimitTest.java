@@ -44,7 +44,8 @@ class TimeLimitTest {
     }
     assertTrue(log.toString().contains("iteration 1: not started"), log.toString());
     assertEquals(Optional.of(new SupernetCheckpoint.HeldOut("fashion-mnist", 200, 1)),
-        SupernetCheckpoint.heldOut(run.resolve("supernet").resolve("warmup")), "its warm-up never saw the validation images");
+        SupernetCheckpoint.heldOut(run.resolve("supernet").resolve("warmup")), "its warm-up never saw the validation "
+            + "images");
     assertTrue(Files.readString(run.resolve("report.md")).contains("ended the search after iteration 0"));
     try (var models = Files.list(run.resolve("models"))) {
       assertTrue(models.anyMatch(p -> p.toString().endsWith(".tflite")));

@@ -92,7 +92,8 @@ class LatencyTableTest {
     BenchmarkRequest request = BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(2).setRuns(10)
         .setMinSeconds(0.05).build();
     Path db = dir.resolve("latency.db");
-    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache")); AgentClient client = new AgentClient(agent.target());
+    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache")); AgentClient client = new AgentClient(agent
+        .target());
         LatencyStore store = LatencyStore.open(db)) {
       String device = client.describe().getDeviceId();
       assertEquals(blocks.size(), TableBuilder.build(blocks, store, device, client, request, FP32, 1));
@@ -108,7 +109,8 @@ class LatencyTableTest {
           net -> new io.hilnat.host.export.TfliteExporter().exportForLatency(net, true), 1));
       assertEquals(blocks.keySet(), store.blocks(int8).keySet());
       assertEquals(blocks.keySet(), store.blocks(device).keySet(), "the fp32 table is untouched");
-      List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(micro, store, device, client, 1, 10, 4, 4, 3, request,
+      List<LatencyEvaluation.Score> scores = LatencyEvaluation.run(micro, store, device, client, 1, 10, 4, 4, 3,
+          request,
           FP32, 1, dir.resolve("eval"));
       assertEquals(List.of("table-sum", "table-sum+correction", "block-forest", "block-forest+correction"),
           scores.stream().map(LatencyEvaluation.Score::predictor).toList());

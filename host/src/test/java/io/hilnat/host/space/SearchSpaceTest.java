@@ -112,7 +112,8 @@ class SearchSpaceTest {
     Path file = dir.resolve("bad.yaml");
     String good = new String(
         SearchSpaceLoader.class.getResourceAsStream("/spaces/small-mbv3.yaml").readAllBytes());
-    Files.writeString(file, good.replace("stride: 2, activation: relu,   se: false", "stride: two, activation: relu, se: false"));
+    Files.writeString(file, good.replace("stride: 2, activation: relu,   se: false", "stride: two, activation: relu, "
+        + "se: false"));
     SpaceFormatException e = assertThrows(SpaceFormatException.class, () -> SearchSpaceLoader.load(file.toString()));
     assertTrue(e.getMessage().contains("bad.yaml") && e.getMessage().contains("stages[0].stride"), e.getMessage());
 

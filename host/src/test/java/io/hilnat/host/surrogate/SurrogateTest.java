@@ -116,14 +116,18 @@ class SurrogateTest {
       Surrogate surrogate = candidate.get();
       double[][] x = {{0, 1}, {1, 2}, {2, 0}};
       double[][] withNaN = {{0, 1}, {1, Double.NaN}, {2, 0}};
-      String nan = assertThrows(IllegalArgumentException.class, () -> surrogate.fit(withNaN, new double[] {1, 2, 3})).getMessage();
+      String nan = assertThrows(IllegalArgumentException.class, () -> surrogate.fit(withNaN, new double[] {1, 2, 3}))
+          .getMessage();
       assertTrue(nan.contains("x[1][1]") && nan.contains("NaN"), nan);
-      String yNaN = assertThrows(IllegalArgumentException.class, () -> surrogate.fit(x, new double[] {1, Double.NaN, 3})).getMessage();
+      String yNaN = assertThrows(IllegalArgumentException.class, () -> surrogate.fit(x, new double[] {1, Double.NaN,
+          3})).getMessage();
       assertTrue(yNaN.contains("y[1]"), yNaN);
-      String rows = assertThrows(IllegalArgumentException.class, () -> surrogate.fit(x, new double[] {1, 2})).getMessage();
+      String rows = assertThrows(IllegalArgumentException.class, () -> surrogate.fit(x, new double[] {1, 2}))
+          .getMessage();
       assertTrue(rows.contains("3 rows") && rows.contains("2 values"), rows);
       double[][] ragged = {{0, 1}, {1}, {2, 0}};
-      String width = assertThrows(IllegalArgumentException.class, () -> surrogate.fit(ragged, new double[] {1, 2, 3})).getMessage();
+      String width = assertThrows(IllegalArgumentException.class, () -> surrogate.fit(ragged, new double[] {1, 2, 3}))
+          .getMessage();
       assertTrue(width.contains("row 1 has 1 values"), width);
       assertThrows(IllegalStateException.class, () -> surrogate.predict(new double[] {0, 1}));
     }

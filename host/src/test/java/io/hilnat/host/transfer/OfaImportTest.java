@@ -194,7 +194,8 @@ class OfaImportTest {
   /** The state dict as OFA's files from before 2020-11 name it, under DataParallel's prefix. */
   private static Map<String, TorchTensor> oldBlockNames(Map<String, TorchTensor> current) {
     Map<String, TorchTensor> old = new LinkedHashMap<>();
-    current.forEach((k, v) -> old.put("module." + k.replaceFirst("^(blocks\\.\\d+)\\.conv\\.", "$1.mobile_inverted_conv."), v));
+    current.forEach((k, v) -> old.put("module." + k.replaceFirst("^(blocks\\.\\d+)\\.conv\\.",
+        "$1.mobile_inverted_conv."), v));
     return old;
   }
 
@@ -224,7 +225,8 @@ class OfaImportTest {
       Architecture arch = new Architecture(c.get("resolution").asInt(), 1.0, stages);
       space.validate(arch);
       out.add(new Case(c.get("label").asText() + " (case " + c.get("id").asInt() + ")", arch,
-          floats(FIXTURE.resolve(c.get("input_file").asText())), floats(FIXTURE.resolve(c.get("output_file").asText()))));
+          floats(FIXTURE.resolve(c.get("input_file").asText())), floats(FIXTURE.resolve(c.get("output_file")
+              .asText()))));
     }
     assertEquals(8, out.size());
     return out;

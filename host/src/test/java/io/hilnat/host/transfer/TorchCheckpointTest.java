@@ -91,7 +91,8 @@ class TorchCheckpointTest {
   void failedImportsLeaveNothingInOut() {
     for (String file : new String[] {"torchscript.pt", "ofa-resnet-keys.pt", "tensors-zip.pt"}) {
       Path out = dir.resolve("out-" + file);
-      io.hilnat.host.cli.HostCli.Run run = io.hilnat.host.cli.HostCli.run("supernet", "import-ofa", resource(file).toString(), "--out",
+      io.hilnat.host.cli.HostCli.Run run = io.hilnat.host.cli.HostCli.run("supernet", "import-ofa", resource(file)
+          .toString(), "--out",
           out.toString());
       assertEquals(2, run.code(), file);
       assertTrue(run.err().startsWith("hilnat: "), run.err());

@@ -102,7 +102,8 @@ public final class AndroidAgentMain {
     String classPath = System.getenv("CLASSPATH");
     if (classPath == null || classPath.isEmpty() || classPath.contains(":")) {
       throw new IllegalStateException("CLASSPATH must name the agent's one jar (got '" + classPath + "'); start it "
-          + "as CLASSPATH=" + PHONE_DIR + "/hilnat-agent-android.jar app_process / " + AndroidAgentMain.class.getName());
+          + "as CLASSPATH=" + PHONE_DIR + "/hilnat-agent-android.jar app_process / " + AndroidAgentMain.class
+          .getName());
     }
     return Paths.get(classPath);
   }

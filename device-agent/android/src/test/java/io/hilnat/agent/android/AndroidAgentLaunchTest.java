@@ -7,7 +7,6 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.hilnat.agent.core.Hex;
 import io.hilnat.agent.v1.BenchmarkRequest;
@@ -69,7 +68,8 @@ class AndroidAgentLaunchTest {
 
       byte[] model = Files.readAllBytes(Path.of(getClass().getResource("/models/mbconv-32px.tflite").toURI()));
       String sha = sha256(model);
-      assertEquals(List.of(1, 32, 32, 3), upload(channel, model, sha).get(60, TimeUnit.SECONDS).getInputs(0).getShapeList());
+      assertEquals(List.of(1, 32, 32, 3), upload(channel, model, sha).get(60, TimeUnit.SECONDS).getInputs(0)
+          .getShapeList());
       BenchmarkResult r = blocking.benchmark(BenchmarkRequest.newBuilder().setSha256(sha).setRuns(5).build());
       assertEquals(5, r.getLatenciesMsCount());
       assertEquals("xnnpack", r.getDelegate());
@@ -78,7 +78,8 @@ class AndroidAgentLaunchTest {
         input.add((float) Math.sin(i));
       }
       Tensor x = Tensor.newBuilder().addAllShape(List.of(1, 32, 32, 3)).addAllValues(input).build();
-      assertEquals(10, blocking.infer(InferRequest.newBuilder().setSha256(sha).addInputs(x).build()).getOutputs(0).getValuesCount());
+      assertEquals(10, blocking.infer(InferRequest.newBuilder().setSha256(sha).addInputs(x).build()).getOutputs(0)
+          .getValuesCount());
 
       // the upload check runs in a child started the same way, in its model-check mode
       byte[] truncated = java.util.Arrays.copyOf(model, model.length / 3);
@@ -168,7 +169,8 @@ class AndroidAgentLaunchTest {
 
       public void onCompleted() {}
     });
-    stream.onNext(ModelChunk.newBuilder().setHeader(ModelHeader.newBuilder().setSha256(sha).setSizeBytes(bytes.length)).build());
+    stream.onNext(ModelChunk.newBuilder().setHeader(ModelHeader.newBuilder().setSha256(sha).setSizeBytes(bytes.length))
+        .build());
     stream.onNext(ModelChunk.newBuilder().setData(ByteString.copyFrom(bytes)).build());
     stream.onCompleted();
     return done;

@@ -159,7 +159,8 @@ public final class ContrastiveTrainer implements Trainer {
   }
 
   @Override
-  public void train(long firstStep, long steps, long totalSteps, Random random, Function<Random, List<Architecture>> subnets,
+  public void train(long firstStep, long steps, long totalSteps, Random random, Function<Random,
+      List<Architecture>> subnets,
       BiConsumer<Long, StepResult> onStep, Supplier<Boolean> keepGoing) {
     int n = data.set().count();
     int batch = Math.min(config.batchSize(), n);

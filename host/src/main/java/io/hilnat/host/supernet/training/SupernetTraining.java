@@ -23,7 +23,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class SupernetTraining {
 
-  /** Steps a time-budgeted run takes to measure its pace: the first ten warm the JIT and allocator, twenty are timed. */
+  /**
+   * Steps a time-budgeted run takes to measure its pace: the first ten warm the JIT and allocator, twenty are timed.
+   */
   public static final int TIMING_STEPS = 30;
   private static final int UNTIMED_STEPS = 10;
   /** Steps between re-sizings of a time-budgeted run's schedule. */
