@@ -31,25 +31,47 @@ public final class KnnProbe {
     return accuracyAsIs(net, arch, bank, queries);
   }
 
+  /**
+   * The neighbours that vote: {@code k}, but no more than the rarest class has images in the bank (one fewer when
+   * the query is left out of it), since more would let any other class outvote a query's own, and with 1 % labels a
+   * class may have only two images.
+   */
+  private static int neighbours(int[] bankLabels, int classes, int k, boolean leaveOneOut) {
+    int[] perClass = new int[classes];
+    for (int label : bankLabels) {
+      perClass[label]++;
+    }
+    int rarest = java.util.Arrays.stream(perClass).filter(n -> n > 0).min().orElse(1);
+    return Math.max(1, Math.min(k, rarest - (leaveOneOut ? 1 : 0)));
+  }
+
   /** {@link #accuracy} with the batch-norm statistics the supernet holds now. */
   public double accuracyAsIs(Supernet net, Architecture arch, Batches bank, Batches queries) {
     float[][] bankFeatures = features(net, arch, bank);
     float[][] queryFeatures = bank == queries ? bankFeatures : features(net, arch, queries);
-    int[] bankLabels = bank.set().labels();
-    int[] queryLabels = queries.set().labels();
-    int classes = bank.set().classes();
+    return topOne(bankFeatures, bank.set().labels(), queryFeatures, queries.set().labels(), bank.set().classes(), k,
+        bank == queries);
+  }
+
+  /**
+   * Top-1 of {@code k}-NN by cosine similarity of L2-normalised features; with {@code leaveOneOut} the queries are
+   * the bank and each query's own entry is left out.
+   */
+  static double topOne(float[][] bankFeatures, int[] bankLabels, float[][] queryFeatures, int[] queryLabels,
+      int classes, int k, boolean leaveOneOut) {
+    int voters = neighbours(bankLabels, classes, k, leaveOneOut);
     int correct = 0;
-    double[] best = new double[k];
-    int[] bestLabel = new int[k];
+    double[] best = new double[voters];
+    int[] bestLabel = new int[voters];
     for (int q = 0; q < queryFeatures.length; q++) {
       java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
       for (int b = 0; b < bankFeatures.length; b++) {
-        if (bank == queries && b == q) {
+        if (leaveOneOut && b == q) {
           continue;
         }
         double sim = dot(queryFeatures[q], bankFeatures[b]);
-        if (sim > best[k - 1]) {
-          int i = k - 1;
+        if (sim > best[voters - 1]) {
+          int i = voters - 1;
           while (i > 0 && best[i - 1] < sim) {
             best[i] = best[i - 1];
             bestLabel[i] = bestLabel[i - 1];
@@ -60,8 +82,8 @@ public final class KnnProbe {
         }
       }
       double[] votes = new double[classes];
-      for (int i = 0; i < k && best[i] > Double.NEGATIVE_INFINITY; i++) {
-        votes[bestLabel[i]] += 1 + 1e-3 * (k - i); // nearer neighbours break ties
+      for (int i = 0; i < voters && best[i] > Double.NEGATIVE_INFINITY; i++) {
+        votes[bestLabel[i]] += 1 + 1e-3 * (voters - i); // nearer neighbours break ties
       }
       int predicted = 0;
       for (int c = 1; c < classes; c++) {
