@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hilnat.host.job.SearchData;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.ArchitectureFormat;
+import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
@@ -52,10 +53,9 @@ public final class LabelScarceBench {
     int inits = supervisedSteps > 0 ? 3 : 2;
     try (NDManager manager = ComputeDevice.newManager()) {
       Architecture arch;
-      try (Supernet probe = SupernetCheckpoint.load(supernetDir, manager)) {
-        arch = ArchitectureFormat.parse(probe.space(), archText);
-        report.put("arch", ArchitectureFormat.key(probe.space(), arch));
-      }
+      SearchSpace space = SupernetCheckpoint.space(supernetDir);
+      arch = ArchitectureFormat.parse(space, archText);
+      report.put("arch", ArchitectureFormat.key(space, arch));
       for (double share : shares) {
         double[][] accuracies = new double[inits][seeds];
         for (int seed = 1; seed <= seeds; seed++) {
@@ -67,7 +67,7 @@ public final class LabelScarceBench {
               long start = System.nanoTime();
               String task = String.format(Locale.ROOT, "%.0f%% %s seed %d", 100 * share, INITS[init], seed);
               Supernet net = init == 0 ? SupernetCheckpoint.load(supernetDir, scope)
-                  : new Supernet(SupernetCheckpoint.load(supernetDir, scope).space(), data.trainSet().channels(),
+                  : new Supernet(SupernetCheckpoint.space(supernetDir), data.trainSet().channels(),
                       data.trainSet().classes(), scope, 98 + seed);
               if (init == 2) {
                 SupernetTrainer sandwich = new SupernetTrainer(net, data.labelled(), new SupernetTrainer.Config(64,

@@ -63,6 +63,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A NAT search run, wired: data split into train and validation, a supernet (given, or warmed up in the
@@ -158,19 +159,17 @@ public final class SearchJob {
         KnnProbe knn = new KnnProbe(subnets, 10, 200, manager);
         int labelled = data.labelled().set().count();
         int tests = test.set().count();
-        FinalStageBudget finalStage = options.ssl()
-            ? new FinalStageBudget(arch -> subnets.recalibrate(net, arch),
-                arch -> knn.accuracyAsIs(net, arch, data.labelled(), data.labelled()), (labelled
-                    + tests) / (double) labelled,
-                arch -> exportOnce(net, arch, space, subnets, deployment), deployment.int8())
-            : new FinalStageBudget(arch -> subnets.recalibrate(net, arch),
-                arch -> subnets.accuracyAsIs(net, arch, validation), (double) tests / validation.set().count(),
-                arch -> exportOnce(net, arch, space, subnets, deployment), deployment.int8());
-        evaluators.add(new TimedEvaluator(options.ssl()
-            ? new AccuracyEvaluator("knn", finalStage::accuracy, () -> round[0], "{\"labelled_images\":" + labelled
-                + "}")
-            : new AccuracyEvaluator("supernet", finalStage::accuracy, () -> round[0],
-                "{\"validation_images\":" + validation.set().count() + "}"), metrics, "supernet"));
+        // the final stage tests on the test images what the search scores on the validation (or labelled) ones
+        ToDoubleFunction<Architecture> scored = options.ssl()
+            ? arch -> knn.accuracyAsIs(net, arch, data.labelled(), data.labelled())
+            : arch -> subnets.accuracyAsIs(net, arch, validation);
+        double testPerScored = options.ssl() ? (labelled + tests) / (double) labelled
+            : (double) tests / validation.set().count();
+        FinalStageBudget finalStage = new FinalStageBudget(arch -> subnets.recalibrate(net, arch), scored,
+            testPerScored, arch -> exportOnce(net, arch, space, subnets, deployment), deployment.int8());
+        evaluators.add(new TimedEvaluator(new AccuracyEvaluator(options.ssl() ? "knn" : "supernet",
+            finalStage::accuracy, () -> round[0], options.ssl() ? "{\"labelled_images\":" + labelled + "}"
+                : "{\"validation_images\":" + validation.set().count() + "}"), metrics, "supernet"));
         List<Objective> counted = new ArrayList<>(objectives); // a limit on MAdds needs them counted too
         limits.forEach(l -> counted.add(l.objective()));
         evaluators.add(new StructureEvaluator(space, trainSet.channels(), trainSet.classes(), counted));

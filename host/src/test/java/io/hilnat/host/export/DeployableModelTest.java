@@ -36,8 +36,8 @@ class DeployableModelTest {
   void rawImagesInGiveTheNormalisedNetworksLogitsAndTheMetadataReadsBack() throws Exception {
     RandomNetworks random = new RandomNetworks(11);
     List<String> labels = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
-    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache")); AgentClient client = new AgentClient(agent
-        .target());
+    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache"));
+        AgentClient client = new AgentClient(agent.target());
         NDManager manager = NDManager.newBaseManager()) {
       for (int channels : new int[] {1, 3}) {
         NetworkDescription net = random.mbconvNet("deployable-" + channels, channels, 20, 3, labels.size());

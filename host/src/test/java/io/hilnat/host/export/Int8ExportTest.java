@@ -51,8 +51,8 @@ class Int8ExportTest {
   void int8ExportsTakePixelsAndFollowTheFloatNetwork() throws Exception {
     RandomNetworks networks = new RandomNetworks(21);
     Random random = new Random(4);
-    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache")); AgentClient client = new AgentClient(agent
-        .target());
+    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache"));
+        AgentClient client = new AgentClient(agent.target());
         NDManager manager = NDManager.newBaseManager()) {
       for (int n = 0; n < 6; n++) {
         int channels = n % 2 == 0 ? 1 : 3;

@@ -92,8 +92,8 @@ class LatencyTableTest {
     BenchmarkRequest request = BenchmarkRequest.newBuilder().setThreads(1).setWarmupRuns(2).setRuns(10)
         .setMinSeconds(0.05).build();
     Path db = dir.resolve("latency.db");
-    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache")); AgentClient client = new AgentClient(agent
-        .target());
+    try (LocalAgent agent = LocalAgent.start(dir.resolve("cache"));
+        AgentClient client = new AgentClient(agent.target());
         LatencyStore store = LatencyStore.open(db)) {
       String device = client.describe().getDeviceId();
       assertEquals(blocks.size(), TableBuilder.build(blocks, store, device, client, request, FP32, 1));

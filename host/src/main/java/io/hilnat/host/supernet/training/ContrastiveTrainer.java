@@ -159,22 +159,12 @@ public final class ContrastiveTrainer implements Trainer {
   }
 
   @Override
-  public void train(long firstStep, long steps, long totalSteps, Random random, Function<Random,
-      List<Architecture>> subnets,
-      BiConsumer<Long, StepResult> onStep, Supplier<Boolean> keepGoing) {
-    int n = data.set().count();
-    int batch = Math.min(config.batchSize(), n);
-    int perEpoch = Math.max(1, n / batch);
-    int[] order = null;
-    int epoch = -1;
+  public void train(long firstStep, long steps, long totalSteps, Random random,
+      Function<Random, List<Architecture>> subnets, BiConsumer<Long, StepResult> onStep, Supplier<Boolean> keepGoing) {
+    EpochOrder epochs = new EpochOrder(data, config.batchSize(), config.seed());
     for (long s = firstStep; s < firstStep + steps && keepGoing.get(); s++) {
-      int e = (int) (s / perEpoch);
-      if (e != epoch) {
-        epoch = e;
-        order = data.shuffled(new Random(config.seed() * 1_000_003L + e));
-      }
-      int from = (int) (s % perEpoch) * batch;
-      int[] indices = java.util.Arrays.copyOfRange(order, from, from + batch);
+      int from = epochs.from(s);
+      int[] indices = java.util.Arrays.copyOfRange(epochs.order(s), from, from + epochs.batch());
       double lr = Trainer.cosineWithWarmup(s, totalSteps, config.learningRate(), config.warmupSteps());
       onStep.accept(s, step(subnets.apply(random), indices, lr, random.nextLong()));
     }

@@ -143,22 +143,13 @@ public final class SupernetTrainer implements Trainer {
   public void train(long firstStep, long steps, long totalSteps, Random random,
       Function<Random, List<Architecture>> subnets, java.util.function.BiConsumer<Long, StepResult> onStep,
       Supplier<Boolean> keepGoing) {
-    int n = train.set().count();
-    int batch = Math.min(config.batchSize(), n);
-    int perEpoch = n / batch;
-    int[] order = null;
-    int epoch = -1;
+    EpochOrder epochs = new EpochOrder(train, config.batchSize(), config.seed());
     for (long s = firstStep; s < firstStep + steps && keepGoing.get(); s++) {
-      int e = (int) (s / perEpoch);
-      if (e != epoch) {
-        epoch = e;
-        order = train.shuffled(new Random(config.seed() * 1_000_003L + e));
-      }
-      int from = (int) (s % perEpoch) * batch;
       if (config.sortChannelsEvery() > 0 && s > 0 && s % config.sortChannelsEvery() == 0) {
         sortChannels();
       }
-      StepResult r = step(subnets.apply(random), order, from, batch, learningRate(s, totalSteps), random.nextLong());
+      StepResult r = step(subnets.apply(random), epochs.order(s), epochs.from(s), epochs.batch(),
+          learningRate(s, totalSteps), random.nextLong());
       onStep.accept(s, r);
     }
   }
