@@ -30,9 +30,6 @@ public final class AgentMain implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  // a model that takes minutes to load and run once on a board is not one to search with
-  private static final long MODEL_CHECK_SECONDS = 120;
-
   /** TFLite with the natives of this machine; a package built for another one says so here. */
   static TfliteRuntime runtime() {
     try {
@@ -142,7 +139,7 @@ public final class AgentMain implements Runnable {
         System.err.println("hilnat agent: WARNING: " + exposure);
       }
       AgentServer server = new AgentServer(config, new NettyTransport(), runtime(),
-          ChildProcessModelChecker.forThisJvm(MODEL_CHECK_SECONDS));
+          ChildProcessModelChecker.forThisJvm(ChildProcessModelChecker.AGENT_TIMEOUT_SECONDS));
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       if (parentPid != null) {
         // a host killed with SIGKILL runs no shutdown hook: without this its agent would outlive it

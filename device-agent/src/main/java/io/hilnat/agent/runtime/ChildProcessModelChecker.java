@@ -23,6 +23,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ChildProcessModelChecker implements ModelChecker {
 
+  /**
+   * A model that takes minutes to load and run once on a board is not one to search with. Under the host's upload
+   * deadline (120 s), so the host hears why a check failed rather than only that its deadline passed.
+   */
+  public static final long AGENT_TIMEOUT_SECONDS = 90;
+
   static final String DONE = "hilnat-check-done";
   private static final int STDERR_LINES_KEPT = 20;
 

@@ -126,9 +126,16 @@ public final class TfliteRuntime implements ModelRuntime {
               + "runtime lacks, or inconsistent tensors)");
         }
       }
+      int[][] declared = declaredShapes();
       if (interpreter.AllocateTensors() != kTfLiteOk) {
         close();
         throw new ModelLoadException("TFLite could not allocate the model's tensors");
+      }
+      String reshaped = firstShapeNotAsDeclared(declared);
+      if (reshaped != null) {
+        close();
+        throw new ModelLoadException("corrupt TFLite model: " + reshaped + "; a constant that sets shapes (a "
+            + "padding, a reshape's target) disagrees with the tensors it feeds");
       }
       inputs = specs(interpreter.inputs(), (int) interpreter.inputs().limit());
       outputs = specs(interpreter.outputs(), (int) interpreter.outputs().limit());
@@ -155,16 +162,47 @@ public final class TfliteRuntime implements ModelRuntime {
       List<TensorSpec> specs = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         TfLiteTensor t = interpreter.tensor(indices.get(i));
-        TfLiteIntArray dims = t.dims();
-        int[] shape = new int[dims.size()];
-        for (int d = 0; d < shape.length; d++) {
-          shape[d] = dims.data(d);
-        }
         BytePointer name = t.name();
         specs.add(new TensorSpec(name == null || name.isNull() ? "tensor-" + indices.get(i) : name.getString(),
-            shape, dtype(t.type())));
+            shape(t.dims()), dtype(t.type())));
       }
       return List.copyOf(specs);
+    }
+
+    /** Every tensor's shape as the file declares it: TFLite applies the file's shapes until tensors are allocated. */
+    private int[][] declaredShapes() {
+      int[][] shapes = new int[(int) interpreter.tensors_size()][];
+      for (int i = 0; i < shapes.length; i++) {
+        shapes[i] = shape(interpreter.tensor(i).dims());
+      }
+      return shapes;
+    }
+
+    /**
+     * Shapes follow from the input and the constants, so a changed constant can turn a 1-image graph into one of
+     * thousands that takes minutes to run once: once prepared, every tensor must have the shape its file declares
+     * (a tensor declared without one may take any).
+     */
+    private String firstShapeNotAsDeclared(int[][] declared) {
+      for (int i = 0; i < declared.length; i++) {
+        TfLiteTensor t = interpreter.tensor(i);
+        int[] prepared = shape(t.dims());
+        if (declared[i].length > 0 && !java.util.Arrays.equals(declared[i], prepared)) {
+          BytePointer name = t.name();
+          return "tensor " + (name == null || name.isNull() ? String.valueOf(i) : "'" + name.getString() + "'")
+              + " has shape " + java.util.Arrays.toString(prepared) + " once prepared, but the file declares "
+              + java.util.Arrays.toString(declared[i]);
+        }
+      }
+      return null;
+    }
+
+    private static int[] shape(TfLiteIntArray dims) {
+      int[] values = new int[dims == null || dims.isNull() ? 0 : dims.size()];
+      for (int d = 0; d < values.length; d++) {
+        values[d] = dims.data(d);
+      }
+      return values;
     }
 
     /** A delegate's kernel node carries the list of nodes it replaced; the others run as builtin kernels. */

@@ -151,6 +151,38 @@ class MalformedModelsTest {
     }
   }
 
+  /**
+   * A changed padding constant keeps the file valid but pads the batch too: the 1-image graph becomes one of 32,768
+   * images that takes TFLite's builtin kernels minutes to run once. It must be refused before it runs.
+   */
+  @Test
+  void aConstantThatMultipliesTheBatchIsRejectedBeforeItRuns() throws Exception {
+    byte[] model = TestAgents.model();
+    ByteBuffer buffer = ByteBuffer.wrap(model).order(ByteOrder.LITTLE_ENDIAN);
+    int[] firstPaddings = {0, 0, 1, 1, 1, 1, 0, 0}; // NHWC: a padding of one pixel each side
+    int at = -1;
+    for (int i = 0; at < 0 && i + 32 <= model.length; i += 4) {
+      boolean match = true;
+      for (int k = 0; match && k < firstPaddings.length; k++) {
+        match = buffer.getInt(i + 4 * k) == firstPaddings[k];
+      }
+      at = match ? i : -1;
+    }
+    assertTrue(at >= 0, "the fixture's first padding constant was not found");
+    buffer.putInt(at + 4, 0x7fff); // the batch's padding after
+    try (AgentServer server = TestAgents.start(cache, 4 << 20, null, null, null)) {
+      ManagedChannel channel = TestAgents.channel(server);
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+          () -> TestAgents.upload(DeviceAgentGrpc.newStub(channel), model, TestAgents.sha256(model), model.length)
+              .get());
+      Status status = Status.fromThrowable(e.getCause());
+      assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), status.toString());
+      assertTrue(status.getDescription().matches(".*has shape \\[32768, .*\\] once prepared, but the file declares "
+          + "\\[1, .*"), status.getDescription());
+      channel.shutdownNow();
+    }
+  }
+
   @Test
   void aThousandCorruptedModelsAreRejectedOrRunCleanly() throws Exception {
     byte[] model = TestAgents.model();

@@ -44,7 +44,7 @@ final class TestAgents {
     String override = ProfileLoader.checkPlatform(hw, Platform.current(), true);
     return new AgentServer(new AgentServer.Config("127.0.0.1", 0, hw, "test-device", cache, maxBytes, 64 * maxBytes,
         token, cert, key, "127.0.0.1", 0, sysfsRoot, override), TRANSPORT, RUNTIME,
-        ChildProcessModelChecker.forThisJvm(60));
+        ChildProcessModelChecker.forThisJvm(20)); // under upload()'s deadline, as the agent's is under the host's
   }
 
   private static Transport transport(String className) {

@@ -39,7 +39,6 @@ public final class AndroidAgentMain {
   /** First argument of the child that checks uploads in a process of its own. */
   static final String MODEL_CHECK = "model-check";
   private static final String PHONE_DIR = "/data/local/tmp/hilnat";
-  private static final long MODEL_CHECK_SECONDS = 120;
 
   private AndroidAgentMain() {}
 
@@ -80,7 +79,7 @@ public final class AndroidAgentMain {
         (long) launch.number("max-model-mb", 64) << 20, (long) launch.number("max-cache-mb", 1024) << 20, token, null,
         null, "127.0.0.1", launch.number("metrics-port", -1), launch.path("sysfs-root", "/"), override),
         new OkHttpTransport(), new TfliteRuntime(),
-        new ChildProcessModelChecker(modelCheckCommand(lib), MODEL_CHECK_SECONDS));
+        new ChildProcessModelChecker(modelCheckCommand(lib), ChildProcessModelChecker.AGENT_TIMEOUT_SECONDS));
     System.out.println("hilnat-agent pid " + ThisProcess.pid());
     if (!override.isEmpty()) {
       System.err.println("hilnat-agent: WARNING: " + override);
