@@ -119,7 +119,7 @@ public final class Supernet implements AutoCloseable {
       NDArray mask = h.getManager().randomUniform(0f, 1f, h.getShape()).lt(keep).toType(h.getDataType(), false);
       h = h.mul(mask).div(DjlForward.scalar(h, keep));
     }
-    return h.matMul(classifierWeight.get(new NDIndex(":, :" + features)).transpose()).add(classifierBias);
+    return h.matMul(Weights.leading(classifierWeight, classes, features).transpose()).add(classifierBias);
   }
 
   /**

@@ -34,21 +34,17 @@ public final class DynamicBatchNorm {
 
   public NDArray forward(NDArray x, boolean training) {
     int c = (int) x.getShape().get(1);
-    NDIndex active = new NDIndex(":" + c);
     Shape perChannel = new Shape(1, c, 1, 1);
+    NDArray g = Weights.leading(gamma, c);
+    NDArray b = Weights.leading(beta, c);
     NDArray mean;
     NDArray var;
     if (training && calibration == null) {
       // PyTorch's fused batch norm: one op forward and backward instead of a dozen. It updates the running
-      // statistics it is given in place and keeps them for its backward pass, so it gets copies of the
-      // active slice (another subnet of the same step updates the originals); DJL passes 1 - momentum.
-      mean = runningMean.get(active).duplicate();
-      var = runningVar.get(active).duplicate();
-      NDArray out = ai.djl.nn.norm.BatchNorm.batchNorm(x, mean, var, gamma.get(active), beta.get(active), -1,
-          1 - MOMENTUM, EPS, true).singletonOrThrow();
-      runningMean.set(active, mean);
-      runningVar.set(active, var);
-      return out;
+      // statistics it is given in place, as nn.BatchNorm2d has it do; the active channels' slices are views, so
+      // the supernet's own statistics are what it updates. DJL passes 1 - momentum.
+      return ai.djl.nn.norm.BatchNorm.batchNorm(x, Weights.leading(runningMean, c), Weights.leading(runningVar, c),
+          g, b, -1, 1 - MOMENTUM, EPS, true).singletonOrThrow();
     }
     if (training) {
       long count = x.size() / c;
@@ -57,12 +53,12 @@ public final class DynamicBatchNorm {
       var = centred.square().sum(new int[] {0, 2, 3}).div(count);
       calibration.add(this, mean, var);
       NDArray normalised = centred.div(var.add(EPS).sqrt().reshape(perChannel));
-      return normalised.mul(gamma.get(active).reshape(perChannel)).add(beta.get(active).reshape(perChannel));
+      return normalised.mul(g.reshape(perChannel)).add(b.reshape(perChannel));
     }
-    mean = runningMean.get(active);
-    var = runningVar.get(active);
-    NDArray scale = gamma.get(active).div(var.add(EPS).sqrt());
-    NDArray shift = beta.get(active).sub(mean.mul(scale));
+    mean = Weights.leading(runningMean, c);
+    var = Weights.leading(runningVar, c);
+    NDArray scale = g.div(var.add(EPS).sqrt());
+    NDArray shift = b.sub(mean.mul(scale));
     return x.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
   }
 

@@ -22,7 +22,7 @@ public final class DynamicConv {
 
   public NDArray forward(NDArray x, int out) {
     int in = (int) x.getShape().get(1);
-    NDArray w = weight.get(new NDIndex(":" + out + ", :" + in));
+    NDArray w = Weights.leading(weight, out, in);
     return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(stride, stride),
         new Shape(kernel / 2, kernel / 2), new Shape(1, 1), 1).singletonOrThrow();
   }

@@ -53,7 +53,7 @@ public final class DynamicDepthwise {
 
   NDArray forward(NDArray x, int k) {
     int c = (int) x.getShape().get(1);
-    NDArray w = kernel(k).get(new NDIndex(":" + c));
+    NDArray w = Weights.leading(kernel(k), c);
     return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(stride, stride), new Shape(k / 2, k / 2),
         new Shape(1, 1), c).singletonOrThrow();
   }

@@ -32,12 +32,10 @@ final class DynamicSqueezeExcite {
     int r = SubnetBuilder.squeezeChannels(c);
     long spatial = x.getShape().get(2) * x.getShape().get(3);
     NDArray pooled = x.sum(new int[] {2, 3}).div(DjlForward.scalar(x, spatial));
-    NDArray hidden = DjlForward.activate(Activation.Kind.RELU, pooled.matMul(reduceWeight.get(new NDIndex(":" + r
-        + ", :" + c))
-        .transpose()).add(reduceBias.get(new NDIndex(":" + r))));
+    NDArray hidden = DjlForward.activate(Activation.Kind.RELU, pooled.matMul(Weights.leading(reduceWeight, r, c)
+        .transpose()).add(Weights.leading(reduceBias, r)));
     NDArray gate = DjlForward.activate(Activation.Kind.HSIGMOID,
-        hidden.matMul(expandWeight.get(new NDIndex(":" + c + ", :" + r)).transpose())
-            .add(expandBias.get(new NDIndex(":" + c))));
+        hidden.matMul(Weights.leading(expandWeight, c, r).transpose()).add(Weights.leading(expandBias, c)));
     return x.mul(gate.reshape(n, c, 1, 1));
   }
 

@@ -92,6 +92,21 @@ public final class Weights {
     p.apply(array);
   }
 
+  /**
+   * The first {@code sizes[d]} entries of each leading axis {@code d}: the array itself when that is all of it, since
+   * a slice costs autograd a zeroed full-size gradient and a copy in every backward pass.
+   */
+  public static NDArray leading(NDArray array, long... sizes) {
+    Shape shape = array.getShape();
+    boolean whole = true;
+    ai.djl.ndarray.index.NDIndex index = new ai.djl.ndarray.index.NDIndex();
+    for (int d = 0; d < sizes.length; d++) {
+      whole &= sizes[d] == shape.get(d);
+      index.addSliceDim(0, sizes[d]);
+    }
+    return whole ? array : array.get(index);
+  }
+
   public List<NDArray> parameters() {
     return new ArrayList<>(trainable.values());
   }

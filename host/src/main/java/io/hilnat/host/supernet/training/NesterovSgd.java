@@ -75,27 +75,41 @@ public final class NesterovSgd {
       return false;
     }
     double scale = norm > MAX_GRADIENT_NORM ? MAX_GRADIENT_NORM / norm : 1.0;
-    int i = 0;
-    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-      NDArray p = e.getValue();
-      // the gradient's own buffer holds the update: it is cleared for the next step anyway
-      NDArray g = gradients.get(i++);
-      if (scale != 1.0) {
-        g.muli(scale);
+    // one array per constant for the whole step: an operation with a Java number makes and frees an array each time,
+    // which costs more than the arithmetic on most of a supernet's small parameters
+    NDManager constants = state.newSubManager();
+    try (constants) {
+      NDArray scaleBy = constant(constants, scale);
+      NDArray decay = constant(constants, weightDecay);
+      NDArray mu = constant(constants, momentum);
+      NDArray rate = constant(constants, lr);
+      NDArray zero = constant(constants, 0);
+      int i = 0;
+      for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+        NDArray p = e.getValue();
+        // the gradient's own buffer holds the update: it is cleared for the next step anyway
+        NDArray g = gradients.get(i++);
+        if (scale != 1.0) {
+          g.muli(scaleBy);
+        }
+        if (p.getShape().dimension() > 1 && !e.getKey().contains("transform")) {
+          g.addi(p.mul(decay));
+        }
+        NDArray v = velocity.computeIfAbsent(e.getKey(), k -> {
+          NDArray zeros = state.zeros(p.getShape());
+          NDScope.unregister(zeros);
+          return zeros;
+        });
+        v.muli(mu).addi(g);
+        p.subi(g.addi(v.mul(mu)).muli(rate));
+        g.muli(zero); // finite here (the norm was), so this clears it
       }
-      if (p.getShape().dimension() > 1 && !e.getKey().contains("transform")) {
-        g.addi(p.mul(weightDecay));
-      }
-      NDArray v = velocity.computeIfAbsent(e.getKey(), k -> {
-        NDArray zeros = state.zeros(p.getShape());
-        NDScope.unregister(zeros);
-        return zeros;
-      });
-      v.muli(momentum).addi(g);
-      p.subi(g.addi(v.mul(momentum)).muli(lr));
-      clear(g);
     }
     return true;
+  }
+
+  private static NDArray constant(NDManager manager, double value) {
+    return manager.full(new ai.djl.ndarray.types.Shape(), (float) value, ai.djl.ndarray.types.DataType.FLOAT32);
   }
 
   /** DJL allocates gradients without clearing them and backward adds into them (see Weights.zeroGradient). */
