@@ -214,7 +214,7 @@ public final class Supernet implements AutoCloseable {
     nodes.add(new GlobalAvgPool());
     nodes.add(featureMix.describe(expand, features));
     nodes.add(new Activation(head.activation()));
-    nodes.add(new Dense(features, classes, classifierWeight.get(new NDIndex(":, :" + features)).toFloatArray(),
+    nodes.add(new Dense(features, classes, Weights.leading(classifierWeight, classes, features).toFloatArray(),
         classifierBias.toFloatArray()));
     return new NetworkDescription(space.name() + "-subnet", inputChannels, arch.resolution(), nodes);
   }

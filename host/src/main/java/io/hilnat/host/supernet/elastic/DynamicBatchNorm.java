@@ -1,7 +1,6 @@
 package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.hilnat.host.net.BatchNorm;
 import java.util.List;
@@ -69,9 +68,8 @@ public final class DynamicBatchNorm {
   }
 
   public BatchNorm describe(int c) {
-    NDIndex active = new NDIndex(":" + c);
-    return new BatchNorm(c, gamma.get(active).toFloatArray(), beta.get(active).toFloatArray(),
-        runningMean.get(active).toFloatArray(), runningVar.get(active).toFloatArray(), EPS);
+    return new BatchNorm(c, Weights.leading(gamma, c).toFloatArray(), Weights.leading(beta, c).toFloatArray(),
+        Weights.leading(runningMean, c).toFloatArray(), Weights.leading(runningVar, c).toFloatArray(), EPS);
   }
 
   /** Averages of batch statistics over the calibration batches (OFA's set_running_statistics). */

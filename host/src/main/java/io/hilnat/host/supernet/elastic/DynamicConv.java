@@ -1,7 +1,6 @@
 package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.hilnat.host.net.Conv2d;
 
@@ -36,7 +35,7 @@ public final class DynamicConv {
   }
 
   public Conv2d describe(int in, int out) {
-    float[] w = weight.get(new NDIndex(":" + out + ", :" + in)).toFloatArray();
+    float[] w = Weights.leading(weight, out, in).toFloatArray();
     return new Conv2d(in, out, kernel, stride, false, w, null);
   }
 }

@@ -59,7 +59,7 @@ public final class DynamicDepthwise {
   }
 
   Conv2d describe(int channels, int k) {
-    float[] w = kernel(k).get(new NDIndex(":" + channels)).toFloatArray();
+    float[] w = Weights.leading(kernel(k), channels).toFloatArray();
     return new Conv2d(channels, channels, k, stride, true, w, null);
   }
 

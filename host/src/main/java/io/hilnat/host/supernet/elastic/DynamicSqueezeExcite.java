@@ -1,7 +1,6 @@
 package io.hilnat.host.supernet.elastic;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import io.hilnat.host.net.Activation;
 import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.net.SqueezeExcite;
@@ -57,9 +56,8 @@ final class DynamicSqueezeExcite {
 
   SqueezeExcite describe(int c) {
     int r = SubnetBuilder.squeezeChannels(c);
-    return new SqueezeExcite(c, r, reduceWeight.get(new NDIndex(":" + r + ", :" + c)).toFloatArray(),
-        reduceBias.get(new NDIndex(":" + r)).toFloatArray(),
-        expandWeight.get(new NDIndex(":" + c + ", :" + r)).toFloatArray(),
-        expandBias.get(new NDIndex(":" + c)).toFloatArray());
+    return new SqueezeExcite(c, r, Weights.leading(reduceWeight, r, c).toFloatArray(),
+        Weights.leading(reduceBias, r).toFloatArray(), Weights.leading(expandWeight, c, r).toFloatArray(),
+        Weights.leading(expandBias, c).toFloatArray());
   }
 }
