@@ -212,6 +212,7 @@ public final class BatchLoader {
     float[] contrast = new float[n];
     float[] saturation = new float[n];
     boolean[] grey = new boolean[n];
+    float[] hue = new float[n];
     boolean colour = c == 3;
     for (int i = 0; i < n; i++) {
       crop[i] = a.cropScale() > 0 ? randomResizedCrop(h, w, a.cropScale(), random) : new int[] {0, 0, w, h};
@@ -222,6 +223,7 @@ public final class BatchLoader {
       contrast[i] = a.contrast() == 0 ? 1f : 1f + (float) (random.nextDouble() * 2 - 1) * a.contrast();
       saturation[i] = a.saturation() == 0 || !colour ? 1f : 1f + (float) (random.nextDouble() * 2 - 1) * a.saturation();
       grey[i] = colour && a.grey() > 0 && random.nextDouble() < a.grey();
+      hue[i] = a.hue() == 0 || !colour ? 0f : (float) (random.nextDouble() * 2 - 1) * a.hue();
     }
     int rr = resolution * resolution;
     float[] out = new float[n * c * rr];
@@ -261,6 +263,9 @@ public final class BatchLoader {
           out[offset + k] = Math.max(0f, Math.min(1f, (out[offset + k] - gray) * contrast[i] + gray));
         }
       }
+      if (hue[i] != 0f && !grey[i]) {
+        shiftHue(out, offset, rr, hue[i]);
+      }
       if (saturation[i] != 1f || grey[i]) {
         // towards (or onto) each pixel's luma, as torchvision's saturation and Grayscale
         float keep = grey[i] ? 0f : saturation[i];
@@ -284,6 +289,28 @@ public final class BatchLoader {
       }
     });
     return manager.create(out, new Shape(n, c, resolution, resolution));
+  }
+
+  /**
+   * Turns every pixel's chroma by {@code turns} of a full turn about the grey axis, in YIQ: luma stays, hue moves, as
+   * torchvision's hue jitter does in HSV (the two differ slightly for saturated colours, which clamp).
+   */
+  static void shiftHue(float[] rgb, int offset, int planeSize, float turns) {
+    float cos = (float) Math.cos(2 * Math.PI * turns);
+    float sin = (float) Math.sin(2 * Math.PI * turns);
+    for (int k = 0; k < planeSize; k++) {
+      int r = offset + k;
+      int g = r + planeSize;
+      int b = g + planeSize;
+      float y = 0.299f * rgb[r] + 0.587f * rgb[g] + 0.114f * rgb[b];
+      float i = 0.596f * rgb[r] - 0.274f * rgb[g] - 0.322f * rgb[b];
+      float q = 0.211f * rgb[r] - 0.523f * rgb[g] + 0.312f * rgb[b];
+      float i2 = i * cos - q * sin;
+      float q2 = i * sin + q * cos;
+      rgb[r] = Math.max(0f, Math.min(1f, y + 0.956f * i2 + 0.621f * q2));
+      rgb[g] = Math.max(0f, Math.min(1f, y - 0.272f * i2 - 0.647f * q2));
+      rgb[b] = Math.max(0f, Math.min(1f, y - 1.106f * i2 + 1.703f * q2));
+    }
   }
 
   /**

@@ -220,6 +220,26 @@ class BatchLoaderTest {
   }
 
   @Test
+  void aHueShiftKeepsLumaAndGreyAndUndoesItself() {
+    // three pixels, planar RGB: a muted orange, a muted blue, a grey
+    float[] original = {0.6f, 0.35f, 0.5f, 0.45f, 0.4f, 0.5f, 0.3f, 0.55f, 0.5f};
+    float[] shifted = original.clone();
+    BatchLoader.shiftHue(shifted, 0, 3, 0.1f);
+    for (int k = 0; k < 3; k++) {
+      float lumaBefore = 0.299f * original[k] + 0.587f * original[3 + k] + 0.114f * original[6 + k];
+      float lumaAfter = 0.299f * shifted[k] + 0.587f * shifted[3 + k] + 0.114f * shifted[6 + k];
+      assertEquals(lumaBefore, lumaAfter, 2e-3, "luma of pixel " + k);
+    }
+    assertEquals(0.5f, shifted[2], 1e-3);
+    assertEquals(0.5f, shifted[5], 1e-3);
+    assertEquals(0.5f, shifted[8], 1e-3);
+    assertTrue(Math.abs(shifted[0] - original[0]) + Math.abs(shifted[3] - original[3])
+        + Math.abs(shifted[6] - original[6]) > 0.05, "the orange pixel's colour moved");
+    BatchLoader.shiftHue(shifted, 0, 3, -0.1f);
+    assertArrayEquals(original, shifted, 2e-3f);
+  }
+
+  @Test
   void evaluationCoversTheSetInOrderAndSamplesAreDistinct() {
     BatchLoader plain = new BatchLoader(images, FashionMnist.NORMALIZATION, Augmentation.cropAndFlip(2, true));
     BatchLoader.Epoch all = plain.inOrder(3000);
