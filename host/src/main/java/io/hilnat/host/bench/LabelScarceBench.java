@@ -9,6 +9,7 @@ import io.hilnat.host.job.SearchData;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.ArchitectureFormat;
 import io.hilnat.host.space.SearchSpace;
+import io.hilnat.host.supernet.KnnProbe;
 import io.hilnat.host.supernet.SubnetEvaluator;
 import io.hilnat.host.supernet.Supernet;
 import io.hilnat.host.supernet.SupernetCheckpoint;
@@ -25,7 +26,8 @@ import java.util.Locale;
  * a (self-supervised) supernet, against the baselines a user would try first, each with the same fine-tuning steps
  * on the same labels: the same architecture trained from random initialisation, and (unless {@code supervisedSteps}
  * is 0) a supernet trained with labels on the labelled share alone, sandwich rule, whose subnet is then fine-tuned.
- * Test-set top-1 for each.
+ * Test-set top-1 for each, and the k-NN top-1 of each start before its fine-tune (the labelled share as the bank):
+ * whether the features carry the classes at all.
  */
 public final class LabelScarceBench {
 
@@ -58,6 +60,7 @@ public final class LabelScarceBench {
       report.put("arch", ArchitectureFormat.key(space, arch));
       for (double share : shares) {
         double[][] accuracies = new double[inits][seeds];
+        double[][] knn = new double[inits][seeds];
         for (int seed = 1; seed <= seeds; seed++) {
           SearchData data = SearchData.load(dataSpec, 1000, share, seed);
           int labelled = data.labelled().set().count();
@@ -75,6 +78,9 @@ public final class LabelScarceBench {
                 SupernetTraining.run(task + " supernet", net, sandwich, sandwich::sandwich, work.resolve("sandwich"),
                     dataSpec, 0, supervisedSteps, Integer.MAX_VALUE);
               }
+              double knnBefore = 100 * new KnnProbe(new SubnetEvaluator(data.train(), 960, 200, scope), 10, 200,
+                  scope).accuracy(net, arch, data.labelled(), data.test());
+              knn[init][seed - 1] = knnBefore;
               SupernetTrainer trainer = new SupernetTrainer(net, data.labelled(), new SupernetTrainer.Config(64, 0.05,
                   0.9, 3e-5, 0, 0.1, Math.max(1, steps / 20), 4 + seed), scope);
               SupernetTraining.run(task, net, trainer, random -> List.of(arch), work.resolve("ft"), dataSpec, 0, steps,
@@ -83,9 +89,11 @@ public final class LabelScarceBench {
                   .test());
               accuracies[init][seed - 1] = accuracy;
               rows.addObject().put("labels_share", share).put("labelled_images", labelled).put("init", INITS[init])
-                  .put("seed", seed).put("steps", steps).put("test_top1_percent", accuracy)
+                  .put("seed", seed).put("steps", steps).put("knn_test_top1_before_percent", knnBefore)
+                  .put("test_top1_percent", accuracy)
                   .put("train_s", (System.nanoTime() - start) / 1e9);
-              progress.printf(Locale.ROOT, "%s: %.2f %% test top-1%n", task, accuracy);
+              progress.printf(Locale.ROOT, "%s: %.2f %% test top-1 (k-NN before fine-tuning: %.2f %%)%n", task,
+                  accuracy, knnBefore);
             }
           }
         }
@@ -97,7 +105,8 @@ public final class LabelScarceBench {
           std[init] = Math.sqrt(Arrays.stream(accuracies[init]).map(a -> (a - m) * (a - m)).sum()
               / Math.max(1, seeds - 1));
           ObjectNode row = summary.addObject().put("labels_share", share).put("init", INITS[init]).put("seeds", seeds)
-              .put("mean_test_top1_percent", mean[init]).put("std_test_top1_percent", std[init]);
+              .put("mean_test_top1_percent", mean[init]).put("std_test_top1_percent", std[init])
+              .put("mean_knn_test_top1_before_percent", Arrays.stream(knn[init]).average().orElseThrow());
           progress.printf(Locale.ROOT, "%.0f%% labels, %s init: %.2f ± %.2f %% over %d seeds%n", 100 * share,
               INITS[init], mean[init], std[init], seeds);
           if (init > 0) {
