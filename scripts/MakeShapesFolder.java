@@ -1,7 +1,11 @@
 // Writes a synthetic image-folder dataset of ten shape classes, for label-scarce experiments on images that are not
 // Fashion-MNIST: DIR/train/<class>/*.png and DIR/test/<class>/*.png, SIZE x SIZE RGB. Each image draws one shape at
-// a random scale, position and rotation, in a random colour on another random colour, with pixel noise, so colour
-// says nothing about the class. Run: java scripts/MakeShapesFolder.java OUT [SIZE] [TRAIN_PER_CLASS] [SEED]
+// a random scale and position, with pixel noise, in one of two STYLEs:
+// - colour (the default): a random colour on another, at any rotation. Colour says nothing about the class, but a
+//   pair of random colours tells one image from all others, which contrastive learning latches onto instead of shape.
+// - muted: a light or dark shade on the other, faintly tinted, turned at most 20 degrees either way, like objects
+//   photographed upright. What is left to tell images apart is mostly the shape.
+// Run: java scripts/MakeShapesFolder.java OUT [SIZE] [TRAIN_PER_CLASS] [SEED] [colour|muted]
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,32 +22,51 @@ public class MakeShapesFolder {
     int size = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     int perClass = args.length > 2 ? Integer.parseInt(args[2]) : 200;
     Random random = new Random(args.length > 3 ? Long.parseLong(args[3]) : 1);
+    String style = args.length > 4 ? args[4] : "colour";
+    if (!style.equals("colour") && !style.equals("muted")) {
+      throw new IllegalArgumentException("STYLE must be colour or muted, got " + style);
+    }
     for (String split : new String[] {"train", "test"}) {
       int count = split.equals("train") ? perClass : Math.max(1, perClass / 4);
       for (int label = 0; label < CLASSES.length; label++) {
         Path dir = out.resolve(split).resolve(CLASSES[label]);
         Files.createDirectories(dir);
         for (int i = 0; i < count; i++) {
-          ImageIO.write(draw(label, size, random), "png", dir.resolve(split + "-" + i + ".png").toFile());
+          ImageIO.write(draw(label, size, style.equals("muted"), random), "png", dir.resolve(split + "-" + i + ".png").toFile());
         }
       }
     }
     System.out.println("wrote " + out + " (" + size + "x" + size + " RGB PNG, " + CLASSES.length + " shape classes, "
-        + perClass + " training images each)");
+        + perClass + " training images each, " + style + ")");
   }
 
-  static BufferedImage draw(int label, int size, Random random) {
-    float[] bg = {random.nextFloat(), random.nextFloat(), random.nextFloat()};
+  static BufferedImage draw(int label, int size, boolean muted, Random random) {
+    float[] bg = new float[3];
     float[] fg = new float[3];
-    do {
+    if (muted) {
+      float dark = 0.1f + 0.25f * random.nextFloat();
+      float light = 0.65f + 0.25f * random.nextFloat();
+      boolean lightShape = random.nextBoolean();
       for (int c = 0; c < 3; c++) {
-        fg[c] = random.nextFloat();
+        float tint = 0.05f * (random.nextFloat() * 2 - 1);
+        fg[c] = (lightShape ? light : dark) + tint;
+        bg[c] = (lightShape ? dark : light) + tint;
       }
-    } while (Math.abs(luma(fg) - luma(bg)) < 0.25);
+    } else {
+      // the draw order of the first version, so its folders are made again exactly
+      for (int c = 0; c < 3; c++) {
+        bg[c] = random.nextFloat();
+      }
+      do {
+        for (int c = 0; c < 3; c++) {
+          fg[c] = random.nextFloat();
+        }
+      } while (Math.abs(luma(fg) - luma(bg)) < 0.25);
+    }
     double scale = 0.28 + 0.14 * random.nextDouble(); // radius as a share of the image
     double cx = 0.5 + (random.nextDouble() - 0.5) * (1 - 2 * scale) * 0.8;
     double cy = 0.5 + (random.nextDouble() - 0.5) * (1 - 2 * scale) * 0.8;
-    double angle = random.nextDouble() * 2 * Math.PI;
+    double angle = muted ? Math.toRadians(40 * random.nextDouble() - 20) : random.nextDouble() * 2 * Math.PI;
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
