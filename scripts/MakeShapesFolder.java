@@ -26,13 +26,14 @@ public class MakeShapesFolder {
     if (!style.equals("colour") && !style.equals("muted")) {
       throw new IllegalArgumentException("STYLE must be colour or muted, got " + style);
     }
+    boolean muted = style.equals("muted");
     for (String split : new String[] {"train", "test"}) {
       int count = split.equals("train") ? perClass : Math.max(1, perClass / 4);
       for (int label = 0; label < CLASSES.length; label++) {
         Path dir = out.resolve(split).resolve(CLASSES[label]);
         Files.createDirectories(dir);
         for (int i = 0; i < count; i++) {
-          ImageIO.write(draw(label, size, style.equals("muted"), random), "png", dir.resolve(split + "-" + i + ".png").toFile());
+          ImageIO.write(draw(label, size, muted, random), "png", dir.resolve(split + "-" + i + ".png").toFile());
         }
       }
     }

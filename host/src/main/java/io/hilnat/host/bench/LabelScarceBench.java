@@ -78,15 +78,15 @@ public final class LabelScarceBench {
                 SupernetTraining.run(task + " supernet", net, sandwich, sandwich::sandwich, work.resolve("sandwich"),
                     dataSpec, 0, supervisedSteps, Integer.MAX_VALUE);
               }
-              double knnBefore = 100 * new KnnProbe(new SubnetEvaluator(data.train(), 960, 200, scope), 10, 200,
-                  scope).accuracy(net, arch, data.labelled(), data.test());
+              SubnetEvaluator evaluator = new SubnetEvaluator(data.train(), 960, 200, scope);
+              double knnBefore = 100 * new KnnProbe(evaluator, 10, 200, scope).accuracy(net, arch, data.labelled(),
+                  data.test());
               knn[init][seed - 1] = knnBefore;
               SupernetTrainer trainer = new SupernetTrainer(net, data.labelled(), new SupernetTrainer.Config(64, 0.05,
                   0.9, 3e-5, 0, 0.1, Math.max(1, steps / 20), 4 + seed), scope);
               SupernetTraining.run(task, net, trainer, random -> List.of(arch), work.resolve("ft"), dataSpec, 0, steps,
                   Integer.MAX_VALUE);
-              double accuracy = 100 * new SubnetEvaluator(data.train(), 960, 200, scope).accuracy(net, arch, data
-                  .test());
+              double accuracy = 100 * evaluator.accuracy(net, arch, data.test());
               accuracies[init][seed - 1] = accuracy;
               rows.addObject().put("labels_share", share).put("labelled_images", labelled).put("init", INITS[init])
                   .put("seed", seed).put("steps", steps).put("knn_test_top1_before_percent", knnBefore)

@@ -273,7 +273,7 @@ public final class BatchLoader {
           int r = offset + k;
           int g = r + rr;
           int b = g + rr;
-          float luma = 0.299f * out[r] + 0.587f * out[g] + 0.114f * out[b];
+          float luma = luma(out[r], out[g], out[b]);
           out[r] = Math.max(0f, Math.min(1f, luma + (out[r] - luma) * keep));
           out[g] = Math.max(0f, Math.min(1f, luma + (out[g] - luma) * keep));
           out[b] = Math.max(0f, Math.min(1f, luma + (out[b] - luma) * keep));
@@ -302,7 +302,7 @@ public final class BatchLoader {
       int r = offset + k;
       int g = r + planeSize;
       int b = g + planeSize;
-      float y = 0.299f * rgb[r] + 0.587f * rgb[g] + 0.114f * rgb[b];
+      float y = luma(rgb[r], rgb[g], rgb[b]);
       float i = 0.596f * rgb[r] - 0.274f * rgb[g] - 0.322f * rgb[b];
       float q = 0.211f * rgb[r] - 0.523f * rgb[g] + 0.312f * rgb[b];
       float i2 = i * cos - q * sin;
@@ -311,6 +311,11 @@ public final class BatchLoader {
       rgb[g] = Math.max(0f, Math.min(1f, y - 0.272f * i2 - 0.647f * q2));
       rgb[b] = Math.max(0f, Math.min(1f, y - 1.106f * i2 + 1.703f * q2));
     }
+  }
+
+  /** ITU-R 601 luma, torchvision's grey. */
+  private static float luma(float r, float g, float b) {
+    return 0.299f * r + 0.587f * g + 0.114f * b;
   }
 
   /**

@@ -131,8 +131,7 @@ public final class ContrastiveTrainer implements Trainer {
 
   NDArray project(NDArray features) {
     long f = features.getShape().get(1);
-    NDArray hidden = features.matMul(Weights.leading(hiddenWeight, hiddenWeight.getShape().get(0), f).transpose())
-        .add(hiddenBias);
+    NDArray hidden = features.matMul(Weights.leading(hiddenWeight, HIDDEN, f).transpose()).add(hiddenBias);
     // SimCLR's head: linear, batch norm over the batch, ReLU, linear (its running statistics would never be used)
     NDArray centred = hidden.sub(hidden.mean(new int[] {0}, true));
     NDArray deviation = centred.square().mean(new int[] {0}, true).add(DjlForward.scalar(centred, 1e-5f)).sqrt();
