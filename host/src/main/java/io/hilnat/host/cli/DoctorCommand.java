@@ -54,6 +54,10 @@ final class DoctorCommand implements Callable<Integer> {
     }
     Device used = ComputeDevice.current();
     report.put("device", used.toString());
+    if (ComputeDevice.all().size() > 1) {
+      ArrayNode shared = report.putArray("data_parallel");
+      ComputeDevice.all().forEach(d -> shared.add(d.toString()));
+    }
     String why = ComputeDevice.whyNoGpu();
     if (!used.isGpu()) {
       report.put("why_not_gpu", why.isEmpty() ? "--device cpu was asked for" : why);

@@ -32,9 +32,12 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -163,18 +166,23 @@ public final class SupernetCommand implements Runnable {
               heldOut);
         }
         int ramp = minutes > 0 ? SupernetTraining.TIMING_STEPS : Math.min(200, (int) (steps / 20) + 1);
-        SupernetTrainer supervised = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5,
-            randomSubnets, 0.1, ramp, seed, sortChannelsEvery, augment), manager);
-        Trainer trainer = supervised;
+        Trainer trainer;
         if (ssl) {
+          ContrastiveTrainer.oneDeviceNote().ifPresent(note -> log.println("note: " + note));
           trainer = new ContrastiveTrainer(net, train, Augmentation.contrastive(true),
               new ContrastiveTrainer.Config(batch, lr, temperature, 64, ramp, seed), manager);
+        } else {
+          trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, lr, 0.9, 3e-5, randomSubnets, 0.1,
+              ramp, seed, sortChannelsEvery, augment), manager);
         }
+        SearchSpace sandwichSpace = net.space();
+        Function<Random, List<Architecture>> sandwich = random -> SupernetTrainer.sandwich(sandwichSpace,
+            randomSubnets, random);
         String task = ssl ? "supernet (contrastive)" : "supernet";
         Path budget = out.resolve("budget.json");
         if (minutes > 0 && !Files.isRegularFile(budget)) {
           long start = System.nanoTime();
-          long reached = SupernetTraining.runFor(task, net, trainer, supervised::sandwich, out, data, done,
+          long reached = SupernetTraining.runFor(task, net, trainer, sandwich, out, data, done,
               minutes * 60, checkpointEvery, length -> {
                 try {
                   JSON.writeValue(budget.toFile(),
@@ -191,7 +199,7 @@ public final class SupernetCommand implements Runnable {
             total = JSON.readTree(budget.toFile()).get("steps").asLong();
             log.printf(Locale.ROOT, "%.1f minutes: %d steps%n", minutes, total);
           }
-          SupernetTraining.run(task, net, trainer, supervised::sandwich, out, data, done, total, checkpointEvery);
+          SupernetTraining.run(task, net, trainer, sandwich, out, data, done, total, checkpointEvery);
         }
         if (ssl) {
           KnnProbe knn = new KnnProbe(new SubnetEvaluator(train, 960, 128, manager), 10, 200, manager);

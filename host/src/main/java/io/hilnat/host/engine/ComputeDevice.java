@@ -5,31 +5,44 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDManager;
 import ai.djl.util.cuda.CudaUtils;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Where the host's tensors live: the CPU, or one of the engine's GPUs. One choice per process, as DJL's own
- * default device is; every long-lived manager of the host's work comes from {@link #newManager()}, so a supernet,
- * its optimiser and each batch sit on the same device (batches are decoded on the CPU and moved once).
+ * Where the host's tensors live: the CPU, or the engine's GPUs. One choice per process, as DJL's own default device
+ * is; every long-lived manager of the host's work comes from {@link #newManager()}, so a supernet, its optimiser and
+ * each batch sit on the same device (batches are decoded on the CPU and moved once). With several GPUs, supernet
+ * training is data-parallel over them (see SupernetTrainer); the rest runs on the first.
  */
 public final class ComputeDevice {
 
-  public static final String FORMS = "cpu, gpu, gpu:N or auto (a GPU when the engine has one)";
+  public static final String FORMS = "cpu, gpu, gpu:N, gpus (every GPU, data-parallel), a list such as gpu:0,gpu:1, "
+      + "or auto (a GPU when the engine has one)";
 
-  private static volatile Device chosen;
+  /** Null: auto. */
+  private static volatile List<Device> chosen;
 
   private ComputeDevice() {}
 
-  /** Chooses the device for the rest of the process: {@link #FORMS}; auto leaves it to the engine. */
+  /** Chooses the devices for the rest of the process: {@link #FORMS}; auto leaves it to the engine. */
   public static void use(String text) {
     String t = text == null ? "" : text.strip();
     // auto loads no engine here: a --help should not wait for PyTorch
-    chosen = t.isEmpty() || t.equalsIgnoreCase("auto") ? null : parse(t);
+    chosen = t.isEmpty() || t.equalsIgnoreCase("auto") ? null : parse(t, -1);
   }
 
-  /** The chosen device, else the engine's default (its first GPU when it has one). */
+  /** The chosen device (the first, when several share the training), else the engine's default. */
   public static Device current() {
-    Device device = chosen;
-    return device != null ? device : Engine.getInstance().defaultDevice();
+    return all().get(0);
+  }
+
+  /**
+   * Every device chosen: one, or several GPUs among which supernet training shares each batch (data-parallel). The
+   * first holds the supernet; evaluation and everything else run there.
+   */
+  public static List<Device> all() {
+    List<Device> devices = chosen;
+    return devices != null ? devices : List.of(Engine.getInstance().defaultDevice());
   }
 
   /** A base manager on {@link #current()}. */
@@ -37,24 +50,44 @@ public final class ComputeDevice {
     return NDManager.newBaseManager(current());
   }
 
-  static Device parse(String text) {
+  /** The devices {@code text} names ({@link #FORMS}), given {@code gpus} GPUs (negative: ask the engine). */
+  static List<Device> parse(String text, int gpus) {
     String t = text == null ? "auto" : text.strip().toLowerCase(java.util.Locale.ROOT);
     if (t.equals("auto") || t.isEmpty()) {
-      return Engine.getInstance().defaultDevice();
+      return List.of(Engine.getInstance().defaultDevice());
     }
     if (t.equals("cpu")) {
-      return Device.cpu();
+      return List.of(Device.cpu());
     }
-    if (t.equals("gpu") || t.matches("gpu:\\d+")) {
-      int index = t.equals("gpu") ? 0 : Integer.parseInt(t.substring(4));
-      int gpus = gpuCount();
-      if (index >= gpus) {
-        throw new IllegalArgumentException("--device " + text + ": " + (gpus == 0 ? whyNoGpu()
-            : "the engine sees " + gpus + " GPU(s), gpu:0 to gpu:" + (gpus - 1)));
+    int available = gpus >= 0 ? gpus : gpuCount();
+    if (t.equals("gpus")) {
+      if (available == 0) {
+        throw new IllegalArgumentException("--device gpus: " + whyNoGpu());
       }
-      return Device.gpu(index);
+      List<Device> all = new ArrayList<>();
+      for (int i = 0; i < available; i++) {
+        all.add(Device.gpu(i));
+      }
+      return List.copyOf(all);
     }
-    throw new IllegalArgumentException("--device '" + text + "' is not one of " + FORMS);
+    List<Device> devices = new ArrayList<>();
+    for (String item : t.split(",", -1)) {
+      String name = item.strip();
+      if (!name.equals("gpu") && !name.matches("gpu:\\d+")) {
+        throw new IllegalArgumentException("--device '" + text + "' is not one of " + FORMS
+            + (t.contains(",") ? " (a list names GPUs only: data-parallel training shares a batch among GPUs)" : ""));
+      }
+      int index = name.equals("gpu") ? 0 : Integer.parseInt(name.substring(4));
+      if (index >= available) {
+        throw new IllegalArgumentException("--device " + text + ": " + (available == 0 ? whyNoGpu()
+            : "the engine sees " + available + " GPU(s), gpu:0 to gpu:" + (available - 1)));
+      }
+      if (devices.contains(Device.gpu(index))) {
+        throw new IllegalArgumentException("--device " + text + " names gpu:" + index + " twice");
+      }
+      devices.add(Device.gpu(index));
+    }
+    return List.copyOf(devices);
   }
 
   /** GPUs the engine can use: none unless its libtorch is a CUDA build. */

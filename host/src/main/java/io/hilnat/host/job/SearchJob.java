@@ -423,9 +423,10 @@ public final class SearchJob {
   }
 
   /** Supervised sandwich training with distillation, or contrastive training with no labels. */
-  private static Trainer trainer(Supernet net, SearchData data, SearchOptions options, double lr, int warmupSteps,
+  private Trainer trainer(Supernet net, SearchData data, SearchOptions options, double lr, int warmupSteps,
       long seed, NDManager manager) {
     if (options.ssl()) {
+      ContrastiveTrainer.oneDeviceNote().ifPresent(note -> log.println("note: " + note));
       return new ContrastiveTrainer(net, data.train(), Augmentation.contrastive(true),
           new ContrastiveTrainer.Config(options.batch(), lr, 0.2, 64, warmupSteps, seed), manager);
     }

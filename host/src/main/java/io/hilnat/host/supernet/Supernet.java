@@ -58,12 +58,21 @@ public final class Supernet implements AutoCloseable {
   private final NDArray classifierBias;
 
   public Supernet(SearchSpace space, int inputChannels, int classes, NDManager parent, long seed) {
+    this(space, inputChannels, classes, seeded(parent.newSubManager(), seed), null);
+  }
+
+  private static NDManager seeded(NDManager manager, long seed) {
+    manager.getEngine().setRandomSeed((int) seed);
+    return manager;
+  }
+
+  /** A supernet in {@code manager} whose arrays are copies of {@code source}'s, or freshly initialised when null. */
+  private Supernet(SearchSpace space, int inputChannels, int classes, NDManager manager, Weights source) {
     this.space = space;
     this.inputChannels = inputChannels;
     this.classes = classes;
-    this.manager = parent.newSubManager();
-    manager.getEngine().setRandomSeed((int) seed);
-    this.weights = new Weights(manager);
+    this.manager = manager;
+    this.weights = new Weights(manager, source);
     double w = space.maxWidth();
     FixedLayerSpec stemSpec = space.stem();
     int channels = SearchSpace.scaledChannels(stemSpec.channels(), w);
@@ -106,6 +115,11 @@ public final class Supernet implements AutoCloseable {
 
   public int classes() {
     return classes;
+  }
+
+  /** Where this supernet's arrays live. */
+  public ai.djl.Device device() {
+    return manager.getDevice();
   }
 
   /** The logits of subnet {@code arch} for images {@code [N, C, R, R]} already at its resolution. */
@@ -217,6 +231,24 @@ public final class Supernet implements AutoCloseable {
     nodes.add(new Dense(features, classes, Weights.leading(classifierWeight, classes, features).toFloatArray(),
         classifierBias.toFloatArray()));
     return new NetworkDescription(space.name() + "-subnet", inputChannels, arch.resolution(), nodes);
+  }
+
+  /**
+   * A copy of this supernet, weights and statistics, on the device of {@code parent} (closed with it): a data-parallel
+   * replica. It draws no random numbers.
+   */
+  public Supernet replicate(NDManager parent) {
+    return new Supernet(space, inputChannels, classes, parent.newSubManager(), weights);
+  }
+
+  /** Sets the arrays {@code names} (parameters or statistics; all of them when null) to {@code from}'s values. */
+  public void copyFrom(Supernet from, java.util.Collection<String> names) {
+    weights.copyFrom(from.weights, names == null ? weights.all().keySet() : names);
+  }
+
+  /** Adds this supernet's gradients of parameters {@code names} into {@code into}'s and zeroes its own. */
+  public void moveGradients(Supernet into, java.util.Collection<String> names) {
+    weights.moveGradients(into.weights, names);
   }
 
   /** Trainable arrays, each with a gradient. */

@@ -27,8 +27,8 @@ public final class DynamicBatchNorm {
     this.name = name;
     gamma = w.ones(name + ".gamma", channels);
     beta = w.zeros(name + ".beta", channels);
-    runningMean = w.state(name + ".running_mean", w.manager().zeros(new Shape(channels)));
-    runningVar = w.state(name + ".running_var", w.manager().ones(new Shape(channels)));
+    runningMean = w.state(name + ".running_mean", channels, 0f);
+    runningVar = w.state(name + ".running_var", channels, 1f);
   }
 
   public NDArray forward(NDArray x, boolean training) {

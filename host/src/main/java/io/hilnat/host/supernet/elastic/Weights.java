@@ -15,47 +15,70 @@ import java.util.Map;
 public final class Weights {
 
   private final NDManager manager;
+  /** The arrays a replica copies instead of initialising its own; null for a supernet of its own. */
+  private final Weights source;
   private final Map<String, NDArray> trainable = new LinkedHashMap<>();
   private final Map<String, NDArray> state = new LinkedHashMap<>();
 
   public Weights(NDManager manager) {
-    this.manager = manager;
+    this(manager, null);
   }
 
-  NDManager manager() {
-    return manager;
+  /**
+   * Arrays in {@code manager} (on its device) that start as copies of {@code source}'s, which must be built by the
+   * same layers in the same order. Nothing random is drawn: a replica leaves the random generators where they were.
+   */
+  public Weights(NDManager manager, Weights source) {
+    this.manager = manager;
+    this.source = source;
   }
 
   /** Kaiming-normal (fan-out, as OFA initialises convolutions). */
   NDArray conv(String name, int out, int inPerGroup, int kernel) {
     double std = Math.sqrt(2.0 / (out * kernel * kernel));
-    return param(name, manager.randomNormal(0f, (float) std, new Shape(out, inPerGroup, kernel, kernel),
+    return param(name, () -> manager.randomNormal(0f, (float) std, new Shape(out, inPerGroup, kernel, kernel),
         ai.djl.ndarray.types.DataType.FLOAT32));
   }
 
   public NDArray linear(String name, int out, int in) {
-    return param(name, manager.randomNormal(0f, (float) Math.sqrt(1.0 / in), new Shape(out, in),
+    return param(name, () -> manager.randomNormal(0f, (float) Math.sqrt(1.0 / in), new Shape(out, in),
         ai.djl.ndarray.types.DataType.FLOAT32));
   }
 
   public NDArray zeros(String name, int n) {
-    return param(name, manager.zeros(new Shape(n)));
+    return param(name, () -> manager.zeros(new Shape(n)));
   }
 
   public NDArray ones(String name, int n) {
-    return param(name, manager.ones(new Shape(n)));
+    return param(name, () -> manager.ones(new Shape(n)));
   }
 
   NDArray identity(String name, int n) {
-    return param(name, manager.eye(n));
+    return param(name, () -> manager.eye(n));
   }
 
-  NDArray state(String name, NDArray value) {
-    state.put(name, value);
-    return value;
+  /** A running statistic of {@code n} channels, starting at {@code value}. */
+  NDArray state(String name, int n, float value) {
+    NDArray array = source == null ? manager.full(new Shape(n), value) : copyOf(source.state, name);
+    state.put(name, array);
+    return array;
   }
 
-  private NDArray param(String name, NDArray value) {
+  private NDArray copyOf(Map<String, NDArray> arrays, String name) {
+    NDArray original = arrays.get(name);
+    if (original == null) {
+      throw new IllegalStateException("the replicated supernet has no array named " + name);
+    }
+    // on the same device PyTorch's to() hands back the tensor itself, copy asked for or not: duplicate instead
+    NDArray copy = original.getDevice().equals(manager.getDevice()) ? original.duplicate()
+        : original.toDevice(manager.getDevice(), false);
+    ai.djl.ndarray.NDScope.unregister(copy); // it lives as long as the replica, not the scope it was made in
+    copy.attach(manager);
+    return copy;
+  }
+
+  private NDArray param(String name, java.util.function.Supplier<NDArray> initial) {
+    NDArray value = source == null ? initial.get() : copyOf(source.trainable, name);
     value.setRequiresGradient(true);
     zeroGradient(value);
     trainable.put(name, value);
@@ -85,11 +108,7 @@ public final class Weights {
 
   /** Applies {@code p} to the array it names. */
   public void permute(AxisPermutation p) {
-    NDArray array = trainable.containsKey(p.name()) ? trainable.get(p.name()) : state.get(p.name());
-    if (array == null) {
-      throw new IllegalArgumentException("no array named " + p.name());
-    }
-    p.apply(array);
+    p.apply(array(p.name()));
   }
 
   /**
@@ -109,5 +128,38 @@ public final class Weights {
 
   public List<NDArray> parameters() {
     return new ArrayList<>(trainable.values());
+  }
+
+  /**
+   * Sets the arrays {@code names} (parameters or state) to {@code from}'s values, moved to this one's device: a
+   * replica taking the updated weights after a step.
+   */
+  public void copyFrom(Weights from, java.util.Collection<String> names) {
+    for (String name : names) {
+      NDArray target = array(name);
+      NDArray value = from.array(name);
+      try (NDArray moved = value.toDevice(target.getDevice(), true)) {
+        target.set(new ai.djl.ndarray.index.NDIndex(":"), moved);
+      }
+    }
+  }
+
+  /** Adds this one's gradients of {@code names} into {@code into}'s, on its device, and zeroes this one's. */
+  public void moveGradients(Weights into, java.util.Collection<String> names) {
+    for (String name : names) {
+      try (NDArray gradient = trainable.get(name).getGradient(); NDArray total = into.trainable.get(name).getGradient();
+          NDArray moved = gradient.toDevice(total.getDevice(), true)) {
+        total.addi(moved);
+        zeroGradient(trainable.get(name));
+      }
+    }
+  }
+
+  private NDArray array(String name) {
+    NDArray array = trainable.containsKey(name) ? trainable.get(name) : state.get(name);
+    if (array == null) {
+      throw new IllegalArgumentException("no array named " + name);
+    }
+    return array;
   }
 }

@@ -57,6 +57,16 @@ public final class ContrastiveTrainer implements Trainer {
   private final NDArray outputWeight;
   private final NesterovSgd optimizer;
 
+  /**
+   * What to tell a user who chose several GPUs: contrastive training runs on the first alone, since its loss compares
+   * every image with every other of the batch and is not split among devices. Empty with one device.
+   */
+  public static java.util.Optional<String> oneDeviceNote() {
+    java.util.List<ai.djl.Device> devices = io.hilnat.host.engine.ComputeDevice.all();
+    return devices.size() < 2 ? java.util.Optional.empty() : java.util.Optional.of("contrastive training runs on "
+        + devices.get(0) + " alone; only supervised supernet training is data-parallel over " + devices);
+  }
+
   public ContrastiveTrainer(Supernet net, Batches unlabelled, Augmentation augmentation, Config config,
       NDManager manager) {
     this.net = net;

@@ -1,11 +1,13 @@
 package io.hilnat.host.supernet.training;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Batches;
+import io.hilnat.host.engine.ComputeDevice;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.supernet.Supernet;
@@ -49,13 +51,24 @@ public final class SupernetTrainer implements Trainer {
   private final Config config;
   private final NesterovSgd optimizer;
   private final NDManager state;
+  private final DataParallel devices;
 
+  /** A trainer on the devices {@code --device} chose ({@link ComputeDevice#all()}). */
   public SupernetTrainer(Supernet net, Batches train, Config config, NDManager manager) {
+    this(net, train, config, manager, ComputeDevice.all());
+  }
+
+  /**
+   * A trainer that shares each step's batch among {@code devices} (data-parallel; see {@link DataParallel}), the
+   * first being {@code net}'s own.
+   */
+  public SupernetTrainer(Supernet net, Batches train, Config config, NDManager manager, List<Device> devices) {
     this.net = net;
     this.train = train;
     this.config = config;
     this.state = manager.newSubManager();
     this.optimizer = new NesterovSgd(config.momentum(), config.weightDecay(), state);
+    this.devices = new DataParallel(net, devices, state);
   }
 
   /** Subnets of one sandwich step: largest, smallest, then {@code Config.randomSubnets} random ones. */
@@ -78,6 +91,7 @@ public final class SupernetTrainer implements Trainer {
    */
   public void sortChannels() {
     net.sortChannels().forEach(optimizer::permute);
+    devices.broadcast(null);
   }
 
   /** Learning rate at {@code step} of {@code total}: linear warm-up, then cosine decay to zero. */
@@ -92,41 +106,67 @@ public final class SupernetTrainer implements Trainer {
   public StepResult step(List<Architecture> archs, int[] order, int from, int count, double lr, long augmentSeed) {
     try (NDScope scope = new NDScope(); NDManager step = state.newSubManager()) {
       double loss = backward(archs, order, from, count, augmentSeed, step);
-      boolean skipped = !optimizer.step(net.namedParameters(archs), lr);
+      Map<String, NDArray> used = net.namedParameters(archs);
+      boolean skipped = !optimizer.step(used, lr);
+      devices.broadcast(used.keySet());
       return new StepResult(loss, count * archs.size(), skipped);
     }
   }
 
   /**
-   * Adds the gradients of the step's summed loss to the supernet's parameters, back-propagating each subnet's
-   * loss right after its forward pass; returns the summed loss.
+   * Adds the gradients of the step's summed loss to the supernet's parameters (data-parallel: each device's to its
+   * own copy, then the replicas' into the supernet's), back-propagating each subnet's loss right after its forward
+   * passes; returns the summed loss, read once, so that a GPU is waited for once a step.
    */
   double backward(List<Architecture> archs, int[] order, int from, int count, long augmentSeed, NDManager step) {
-    NDArray labels = train.labels(step, order, from, count).toType(DataType.INT64, false);
-    double total = 0;
+    int shards = devices.size();
+    NDManager[] managers = new NDManager[shards];
+    NDArray[] labels = new NDArray[shards];
+    for (int d = 0; d < shards; d++) {
+      managers[d] = d == 0 ? step : step.newSubManager(devices.replica(d).device());
+      labels[d] = train.labels(managers[d], order, from + devices.shardStart(d, count), devices.shardSize(d, count))
+          .toType(DataType.INT64, false);
+    }
+    NDArray total = null;
     try (GradientCollector collector = step.getEngine().newGradientCollector()) {
-      NDArray teacher = null;
+      NDArray[] teachers = new NDArray[shards];
       for (Architecture arch : archs) {
+        NDArray subnetLoss;
         try (NDScope subnetScope = new NDScope()) { // frees this subnet's activations before the next runs
-          NDArray images = train.images(step, order, from, count, arch.resolution(),
-              config.augment() ? new Random(augmentSeed) : null);
-          NDArray logProbs = net.forward(arch, images, true).logSoftmax(1);
-          NDArray target;
-          if (teacher == null) {
-            int classes = net.classes();
-            target = labels.oneHot(classes).mul(1 - config.labelSmoothing()).add(config.labelSmoothing() / classes);
-            teacher = logProbs.exp().stopGradient();
-            NDScope.unregister(teacher);
-          } else {
-            target = teacher;
+          NDArray loss = null;
+          // one thread launches every device's forward pass; a GPU's run asynchronously, so the devices overlap
+          for (int d = 0; d < shards; d++) {
+            int size = devices.shardSize(d, count);
+            NDArray images = train.images(managers[d], order, from + devices.shardStart(d, count), size,
+                arch.resolution(), config.augment() ? new Random(augmentSeed + d) : null);
+            NDArray logProbs = devices.replica(d).forward(arch, images, true).logSoftmax(1);
+            NDArray target;
+            if (teachers[d] == null) {
+              int classes = net.classes();
+              target = labels[d].oneHot(classes).mul(1 - config.labelSmoothing())
+                  .add(config.labelSmoothing() / classes);
+              teachers[d] = logProbs.exp().stopGradient();
+              NDScope.unregister(teachers[d]);
+            } else {
+              target = teachers[d];
+            }
+            NDArray shardLoss = target.mul(logProbs).sum(new int[] {1}).mean().neg();
+            if (shards > 1) { // the mean over the whole batch, on the first device
+              shardLoss = shardLoss.mul((float) size / count).toDevice(step.getDevice(), false);
+            }
+            loss = loss == null ? shardLoss : loss.add(shardLoss);
           }
-          NDArray subnetLoss = target.mul(logProbs).sum(new int[] {1}).mean().neg();
-          collector.backward(subnetLoss);
-          total += subnetLoss.getFloat();
+          collector.backward(loss);
+          subnetLoss = loss.stopGradient();
+          NDScope.unregister(subnetLoss);
         }
+        total = total == null ? subnetLoss : total.add(subnetLoss);
       }
     }
-    return total;
+    if (shards > 1) {
+      devices.gatherGradients(net.namedParameters(archs).keySet());
+    }
+    return total.getFloat();
   }
 
   /** Runs {@code steps} sandwich steps over shuffled epochs; {@code onStep} sees each result. */
@@ -143,6 +183,7 @@ public final class SupernetTrainer implements Trainer {
   public void train(long firstStep, long steps, long totalSteps, Random random,
       Function<Random, List<Architecture>> subnets, java.util.function.BiConsumer<Long, StepResult> onStep,
       Supplier<Boolean> keepGoing) {
+    devices.broadcast(null); // replicas start from the weights as they are now, whatever changed them since
     EpochOrder epochs = new EpochOrder(train, config.batchSize(), config.seed());
     for (long s = firstStep; s < firstStep + steps && keepGoing.get(); s++) {
       if (config.sortChannelsEvery() > 0 && s > 0 && s % config.sortChannelsEvery() == 0) {
