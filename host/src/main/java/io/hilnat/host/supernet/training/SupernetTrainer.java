@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.engine.ComputeDevice;
+import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.space.SearchSpace;
 import io.hilnat.host.supernet.Supernet;
@@ -152,7 +153,8 @@ public final class SupernetTrainer implements Trainer {
             }
             NDArray shardLoss = target.mul(logProbs).sum(new int[] {1}).mean().neg();
             if (shards > 1) { // the mean over the whole batch, on the first device
-              shardLoss = shardLoss.mul((float) size / count).toDevice(step.getDevice(), false);
+              shardLoss = shardLoss.mul(DjlForward.scalar(shardLoss, (float) size / count))
+                  .toDevice(step.getDevice(), false);
             }
             loss = loss == null ? shardLoss : loss.add(shardLoss);
           }

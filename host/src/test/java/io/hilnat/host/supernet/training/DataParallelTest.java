@@ -14,6 +14,7 @@ import ai.djl.training.GradientCollector;
 import io.hilnat.host.data.Batches;
 import io.hilnat.host.data.IdxFiles;
 import io.hilnat.host.data.ImageSet;
+import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.space.Architecture;
 import io.hilnat.host.supernet.Supernet;
 import java.util.ArrayList;
@@ -76,7 +77,9 @@ class DataParallelTest {
             NDArray labels = train.labels(step, order, from, size).toType(DataType.INT64, false);
             NDArray target = teachers[s] != null ? teachers[s] : labels.oneHot(10).mul(0.9).add(0.01);
             teachers[s] = teachers[s] != null ? teachers[s] : logProbs.exp().stopGradient();
-            NDArray shardLoss = target.mul(logProbs).sum(new int[] {1}).mean().neg().mul((float) size / 31);
+            NDArray shardLoss = target.mul(logProbs).sum(new int[] {1}).mean().neg();
+            // an operand PyTorch owns: DJL's Java-number operands can be freed before backward reads them
+            shardLoss = shardLoss.mul(DjlForward.scalar(shardLoss, (float) size / 31));
             subnetLoss = subnetLoss == null ? shardLoss : subnetLoss.add(shardLoss);
           }
           collector.backward(subnetLoss);
