@@ -17,7 +17,6 @@ import io.hilnat.host.supernet.training.SupernetTrainer;
 import io.hilnat.host.supernet.training.SupernetTraining;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -39,7 +38,8 @@ public final class LabelScarceBench {
    * For each label share and each of {@code seeds} seeds (a different labelled subset, training order and random
    * initialisation), fine-tunes from the preserved weights and from each baseline; rows per run and, per share and
    * initialisation, the mean and standard deviation over the seeds, and how many of the larger standard deviation
-   * the preserved weights lead random initialisation by.
+   * the preserved weights lead random initialisation by; and, seed by seed (the same labelled images for every start),
+   * how often the preserved weights win and the spread of their lead.
    */
   public static ObjectNode run(Path supernetDir, String archText, List<Double> shares, int epochs, int seeds,
       int supervisedSteps, Path work, PrintStream progress) throws Exception {
@@ -100,19 +100,25 @@ public final class LabelScarceBench {
         double[] mean = new double[inits];
         double[] std = new double[inits];
         for (int init = 0; init < inits; init++) {
-          double m = Arrays.stream(accuracies[init]).average().orElseThrow();
-          mean[init] = m;
-          std[init] = Math.sqrt(Arrays.stream(accuracies[init]).map(a -> (a - m) * (a - m)).sum()
-              / Math.max(1, seeds - 1));
+          mean[init] = Spread.mean(accuracies[init]);
+          std[init] = Spread.std(accuracies[init]);
           ObjectNode row = summary.addObject().put("labels_share", share).put("init", INITS[init]).put("seeds", seeds)
               .put("mean_test_top1_percent", mean[init]).put("std_test_top1_percent", std[init])
-              .put("mean_knn_test_top1_before_percent", Arrays.stream(knn[init]).average().orElseThrow());
+              .put("mean_knn_test_top1_before_percent", Spread.mean(knn[init]));
           progress.printf(Locale.ROOT, "%.0f%% labels, %s init: %.2f ± %.2f %% over %d seeds%n", 100 * share,
               INITS[init], mean[init], std[init], seeds);
           if (init > 0) {
             double spread = Math.max(std[0], std[init]);
+            // each seed gives both starts the same labelled images and order: the paired view of the same runs
+            double[] leads = new double[seeds];
+            int wins = 0;
+            for (int s = 0; s < seeds; s++) {
+              leads[s] = accuracies[0][s] - accuracies[init][s];
+              wins += leads[s] > 0 ? 1 : 0;
+            }
             row.put("preserved_lead_points", mean[0] - mean[init])
-                .put("preserved_lead_in_std", spread > 0 ? (mean[0] - mean[init]) / spread : Double.NaN);
+                .put("preserved_lead_in_std", spread > 0 ? (mean[0] - mean[init]) / spread : Double.NaN)
+                .put("preserved_wins_of_seeds", wins).put("paired_lead_std_points", Spread.std(leads));
           }
         }
       }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.List;
 
-/** Min, median and max of a benchmark's values, as its JSON summary gives them. */
+/** Min, median, max, mean and standard deviation of a benchmark's values, as its JSON summary gives them. */
 final class Spread {
 
   private Spread() {}
@@ -21,6 +21,16 @@ final class Spread {
 
   static double min(double[] v) {
     return Arrays.stream(v).min().orElse(Double.NaN);
+  }
+
+  static double mean(double[] v) {
+    return Arrays.stream(v).average().orElse(Double.NaN);
+  }
+
+  /** The sample standard deviation (n - 1). */
+  static double std(double[] v) {
+    double m = mean(v);
+    return Math.sqrt(Arrays.stream(v).map(a -> (a - m) * (a - m)).sum() / Math.max(1, v.length - 1));
   }
 
   /** {@code NAME_min}, {@code NAME_median} and {@code NAME_max} of {@code values} into {@code node}. */
