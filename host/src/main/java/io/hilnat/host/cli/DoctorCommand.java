@@ -7,6 +7,7 @@ import ai.djl.util.cuda.CudaUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hilnat.host.engine.ChannelsLast;
 import io.hilnat.host.engine.ComputeDevice;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -58,6 +59,7 @@ final class DoctorCommand implements Callable<Integer> {
       ArrayNode shared = report.putArray("data_parallel");
       ComputeDevice.all().forEach(d -> shared.add(d.toString()));
     }
+    report.put("channels_last", ChannelsLast.decision(used));
     String why = ComputeDevice.whyNoGpu();
     if (!used.isGpu()) {
       report.put("why_not_gpu", why.isEmpty() ? "--device cpu was asked for" : why);

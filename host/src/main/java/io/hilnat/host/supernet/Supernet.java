@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.hilnat.host.engine.ChannelsLast;
 import io.hilnat.host.net.Activation;
 import io.hilnat.host.net.DjlForward;
 import io.hilnat.host.net.Dense;
@@ -56,6 +57,7 @@ public final class Supernet implements AutoCloseable {
   private final DynamicConv featureMix;
   private final NDArray classifierWeight;
   private final NDArray classifierBias;
+  private final boolean channelsLast;
 
   public Supernet(SearchSpace space, int inputChannels, int classes, NDManager parent, long seed) {
     this(space, inputChannels, classes, seeded(parent.newSubManager(), seed), null);
@@ -73,6 +75,7 @@ public final class Supernet implements AutoCloseable {
     this.classes = classes;
     this.manager = manager;
     this.weights = new Weights(manager, source);
+    this.channelsLast = ChannelsLast.use(manager.getDevice());
     double w = space.maxWidth();
     FixedLayerSpec stemSpec = space.stem();
     int channels = SearchSpace.scaledChannels(stemSpec.channels(), w);
@@ -144,7 +147,7 @@ public final class Supernet implements AutoCloseable {
     double w = arch.width();
     Activation.Kind stemAct = space.stem().activation();
     FixedLayerSpec first = space.firstBlock();
-    NDArray h = block(() -> firstBlock.forward(channelsLast(DjlForward.activate(stemAct, stemBn.forward(
+    NDArray h = block(() -> firstBlock.forward(layout(DjlForward.activate(stemAct, stemBn.forward(
         stem.forward(images, SearchSpace.scaledChannels(space.stem().channels(), w)), training))), first.kernel(),
         first.expand(), SearchSpace.scaledChannels(first.channels(), w), training));
     for (int s = 0; s < stages.size(); s++) {
@@ -187,15 +190,12 @@ public final class Supernet implements AutoCloseable {
   }
 
   /**
-   * The same array stored channels-last (NHWC memory, NCHW shape). Convolutions, batch norms and activations
-   * keep that layout, and on CPU oneDNN then runs the depthwise convolutions' weight gradients with its direct
-   * kernels instead of a GEMM fallback, which is much slower (docs/results.md).
+   * {@code x} stored channels-last where this device's convolutions are exact that way ({@link ChannelsLast}):
+   * convolutions, batch norms and activations keep the layout, and on CPU oneDNN then runs the depthwise
+   * convolutions' weight gradients with its direct kernels instead of a much slower GEMM fallback.
    */
-  private static NDArray channelsLast(NDArray x) {
-    Shape s = x.getShape();
-    // reshaping to another shape forces the copy; a same-shape reshape would return the permuted view
-    return x.transpose(0, 2, 3, 1).reshape(s.get(0), -1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
-        .transpose(0, 3, 1, 2);
+  private NDArray layout(NDArray x) {
+    return channelsLast ? ChannelsLast.of(x) : x;
   }
 
   /** Subnet {@code arch} as a standalone network with its inherited weights and batch-norm statistics. */
