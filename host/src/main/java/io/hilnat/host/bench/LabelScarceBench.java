@@ -1,5 +1,6 @@
 package io.hilnat.host.bench;
 
+import io.hilnat.host.engine.ChannelsLast;
 import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,6 +55,7 @@ public final class LabelScarceBench {
     ArrayNode summary = report.putArray("summary");
     int inits = supervisedSteps > 0 ? 3 : 2;
     try (NDManager manager = ComputeDevice.newManager()) {
+      report.put("activations", ChannelsLast.use(manager.getDevice()) ? "channels-last" : "NCHW");
       Architecture arch;
       SearchSpace space = SupernetCheckpoint.space(supernetDir);
       arch = ArchitectureFormat.parse(space, archText);

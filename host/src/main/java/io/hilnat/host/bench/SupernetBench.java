@@ -1,5 +1,6 @@
 package io.hilnat.host.bench;
 
+import io.hilnat.host.engine.ChannelsLast;
 import io.hilnat.host.engine.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +63,7 @@ public final class SupernetBench {
     Machine.describe(report.putObject("machine"));
     try (NDManager manager = ComputeDevice.newManager();
         Supernet net = new Supernet(space, 1, 10, manager, 1)) {
+      report.put("activations", ChannelsLast.use(manager.getDevice()) ? "channels-last" : "NCHW");
       SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, 0.05, 0.9, 3e-5, 2,
           0.1, 5, 1), manager);
       Random random = new Random(1);
