@@ -55,7 +55,7 @@ public final class LabelScarceBench {
     ArrayNode summary = report.putArray("summary");
     int inits = supervisedSteps > 0 ? 3 : 2;
     try (NDManager manager = ComputeDevice.newManager()) {
-      report.put("activations", ChannelsLast.use(manager.getDevice()) ? "channels-last" : "NCHW");
+      report.put("activations", ChannelsLast.name(manager.getDevice()));
       Architecture arch;
       SearchSpace space = SupernetCheckpoint.space(supernetDir);
       arch = ArchitectureFormat.parse(space, archText);

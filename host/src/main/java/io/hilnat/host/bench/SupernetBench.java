@@ -63,7 +63,7 @@ public final class SupernetBench {
     Machine.describe(report.putObject("machine"));
     try (NDManager manager = ComputeDevice.newManager();
         Supernet net = new Supernet(space, 1, 10, manager, 1)) {
-      report.put("activations", ChannelsLast.use(manager.getDevice()) ? "channels-last" : "NCHW");
+      report.put("activations", ChannelsLast.name(manager.getDevice()));
       SupernetTrainer trainer = new SupernetTrainer(net, train, new SupernetTrainer.Config(batch, 0.05, 0.9, 3e-5, 2,
           0.1, 5, 1), manager);
       Random random = new Random(1);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -38,9 +39,13 @@ public final class ChannelsLast {
   private static final Map<Device, Check> CHECKS = new ConcurrentHashMap<>();
 
   /** What the check found: the worst disagreement between layouts, relative to the largest output, and where. */
-  public record Check(boolean exact, double worstError, String worstCase) {
+  public record Check(double worstError, String worstCase) {
+    public boolean exact() {
+      return worstError <= TOLERANCE;
+    }
+
     public String describe() {
-      return exact ? String.format(Locale.ROOT, "exact (worst %.1e of the largest output)", worstError)
+      return exact() ? String.format(Locale.ROOT, "exact (worst %.1e of the largest output)", worstError)
           : String.format(Locale.ROOT, "wrong by %.2g of the largest output in a %s; activations kept NCHW (slower)",
               worstError, worstCase);
     }
@@ -62,6 +67,11 @@ public final class ChannelsLast {
    */
   public static boolean use(Device device) {
     return wanted(device) && on(device).exact();
+  }
+
+  /** The layout {@link #use} picks for {@code device}, as benchmarks report it. */
+  public static String name(Device device) {
+    return use(device) ? "channels-last" : "NCHW";
   }
 
   /** What {@link #use} decides for {@code device} and why, for `hilnat doctor`. */
@@ -124,7 +134,7 @@ public final class ChannelsLast {
         }
       }
     }
-    return new Check(worst <= TOLERANCE, worst, where);
+    return new Check(worst, where);
   }
 
   private static NDArray normal(NDManager manager, Random random, long... shape) {
@@ -136,7 +146,7 @@ public final class ChannelsLast {
   }
 
   private static NDArray convolve(NDArray x, NDArray w, int kernel, int groups) {
-    return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(kernel / 2, kernel / 2),
+    return Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(kernel / 2, kernel / 2),
         new Shape(1, 1), groups).singletonOrThrow();
   }
 
