@@ -225,17 +225,17 @@ class CliTest {
   void supernetTrainedForMinutesKeepsItsLengthOnResume() throws Exception {
     Path supernet = dir.resolve("timed-supernet");
     List<String> command = List.of("supernet", "train", "--space", "src/test/resources/spaces/micro.yaml",
-        "--minutes", "0.1", "--batch", "32", "--out", supernet.toString());
+        "--minutes", "0.2", "--batch", "32", "--out", supernet.toString());
     HostCli.Run first = run(command.toArray(String[]::new));
     assertEquals(0, first.code(), first.err());
     long sized = new ObjectMapper().readTree(supernet.resolve("budget.json").toFile()).get("steps").asLong();
-    assertTrue(sized > 30, "6 s hold more than the 30 timed steps: " + sized);
-    assertTrue(first.out().contains("0.1 minutes: " + sized + " steps"), first.out());
+    assertTrue(sized > 30, "12 s hold more than the 30 timed steps: " + sized);
+    assertTrue(first.out().contains("0.2 minutes: " + sized + " steps"), first.out());
     assertEquals(sized, SupernetCheckpoint.metadata(supernet).get("steps").asLong());
 
     HostCli.Run again = run(command.toArray(String[]::new));
     assertEquals(0, again.code(), again.err());
-    assertTrue(again.out().contains("resuming") && again.out().contains("0.1 minutes: " + sized + " steps"),
+    assertTrue(again.out().contains("resuming") && again.out().contains("0.2 minutes: " + sized + " steps"),
         "a finished timed run keeps its length: " + again.out());
     assertEquals(sized, SupernetCheckpoint.metadata(supernet).get("steps").asLong());
   }
