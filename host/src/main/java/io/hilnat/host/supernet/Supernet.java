@@ -79,12 +79,14 @@ public final class Supernet implements AutoCloseable {
     double w = space.maxWidth();
     FixedLayerSpec stemSpec = space.stem();
     int channels = SearchSpace.scaledChannels(stemSpec.channels(), w);
-    stem = new DynamicConv(weights, "stem", inputChannels, channels, stemSpec.kernel(), stemSpec.stride());
+    // the images arrive NCHW: the stem's output is the first array laid out channels-last
+    stem = new DynamicConv(weights, "stem", inputChannels, channels, stemSpec.kernel(), stemSpec.stride(),
+        false);
     stemBn = new DynamicBatchNorm(weights, "stem.bn", channels);
     FixedLayerSpec first = space.firstBlock();
     int firstOut = SearchSpace.scaledChannels(first.channels(), w);
     firstBlock = new DynamicMBConv(weights, "first", channels, firstOut, List.of(first.kernel()), first.expand(),
-        first.stride(), first.squeezeExcite(), first.activation());
+        first.stride(), first.squeezeExcite(), first.activation(), channelsLast);
     channels = firstOut;
     for (int s = 0; s < space.stages().size(); s++) {
       StageSpec stage = space.stages().get(s);
@@ -93,7 +95,7 @@ public final class Supernet implements AutoCloseable {
       for (int j = 0; j < space.maxDepth(); j++) {
         layers.add(new DynamicMBConv(weights, "stage" + (s + 1) + ".layer" + (j + 1), j == 0 ? channels : out, out,
             space.kernels(), space.maxExpand(), j == 0 ? stage.stride() : 1, stage.squeezeExcite(),
-            stage.activation()));
+            stage.activation(), channelsLast));
       }
       stages.add(layers);
       channels = out;
@@ -101,9 +103,9 @@ public final class Supernet implements AutoCloseable {
     HeadSpec head = space.head();
     int expand = SearchSpace.scaledChannels(head.expandChannels(), w);
     int features = SearchSpace.scaledChannels(head.featureChannels(), w);
-    finalExpand = new DynamicConv(weights, "head.expand", channels, expand, 1, 1);
+    finalExpand = new DynamicConv(weights, "head.expand", channels, expand, 1, 1, channelsLast);
     finalExpandBn = new DynamicBatchNorm(weights, "head.expand.bn", expand);
-    featureMix = new DynamicConv(weights, "head.feature_mix", expand, features, 1, 1);
+    featureMix = new DynamicConv(weights, "head.feature_mix", expand, features, 1, 1, channelsLast);
     classifierWeight = weights.linear("classifier.weight", classes, features);
     classifierBias = weights.zeros("classifier.bias", classes);
   }
@@ -190,9 +192,9 @@ public final class Supernet implements AutoCloseable {
   }
 
   /**
-   * {@code x} stored channels-last where this device's convolutions are exact that way ({@link ChannelsLast}):
-   * convolutions, batch norms and activations keep the layout, and on CPU oneDNN then runs the depthwise
-   * convolutions' weight gradients with its direct kernels instead of a much slower GEMM fallback.
+   * {@code x} stored channels-last where this device's kernels are exact that way ({@link ChannelsLast}):
+   * convolutions, matrix products, batch norms and activations keep the layout, and on CPU oneDNN then runs the
+   * depthwise convolutions' weight gradients with its direct kernels instead of a much slower GEMM fallback.
    */
   private NDArray layout(NDArray x) {
     return channelsLast ? ChannelsLast.of(x) : x;

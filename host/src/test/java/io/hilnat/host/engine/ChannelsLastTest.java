@@ -25,6 +25,19 @@ class ChannelsLastTest {
   }
 
   @Test
+  void aPointwiseProductIsTheOneByOneConvolution() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray x = manager.randomNormal(new Shape(2, 24, 6, 5));
+      NDArray w = manager.randomNormal(new Shape(40, 24, 1, 1));
+      NDArray expected = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(0, 0),
+          new Shape(1, 1), 1).singletonOrThrow();
+      NDArray product = ChannelsLast.pointwise(ChannelsLast.of(x), w);
+      assertEquals(new Shape(2, 40, 6, 5), product.getShape());
+      assertTrue(expected.sub(product).abs().max().getFloat() < 1e-4 * expected.abs().max().getFloat());
+    }
+  }
+
+  @Test
   void nchwAgreesWithTheReferences() {
     try (NDManager manager = NDManager.newBaseManager()) {
       ChannelsLast.Check check = ChannelsLast.run(manager, x -> x);
@@ -55,11 +68,8 @@ class ChannelsLastTest {
     // the same answer for the rest of the process
     assertEquals(check, ChannelsLast.on(ai.djl.Device.cpu()));
     String asked = System.getenv("HILNAT_CHANNELS_LAST");
-    if (asked == null || asked.isBlank()) {
-      assertFalse(ChannelsLast.use(ai.djl.Device.cpu()), "the CPU keeps NCHW unless asked");
-      assertTrue(ChannelsLast.decision(ai.djl.Device.cpu()).startsWith("not used"));
-    } else {
-      assertEquals(asked.strip().equals("1") && check.exact(), ChannelsLast.use(ai.djl.Device.cpu()));
-    }
+    boolean refused = asked != null && asked.strip().equals("0");
+    assertEquals(!refused && check.exact(), ChannelsLast.use(ai.djl.Device.cpu()), "channels-last where exact");
+    assertEquals(refused || !check.exact(), ChannelsLast.decision(ai.djl.Device.cpu()).startsWith("not used"));
   }
 }

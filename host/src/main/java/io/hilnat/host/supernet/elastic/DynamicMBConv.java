@@ -26,14 +26,15 @@ public final class DynamicMBConv {
   private final int stride;
 
   public DynamicMBConv(Weights w, String name, int maxIn, int maxOut, List<Integer> kernels, int maxExpand, int stride,
-      boolean squeezeExcite, Activation.Kind activation) {
+      boolean squeezeExcite, Activation.Kind activation, boolean channelsLast) {
     int maxMid = maxExpand == 1 ? maxIn : SubnetBuilder.expandedChannels(maxIn, maxExpand);
-    this.expand = maxExpand == 1 ? null : new DynamicConv(w, name + ".expand", maxIn, maxMid, 1, 1);
+    this.expand = maxExpand == 1 ? null : new DynamicConv(w, name + ".expand", maxIn, maxMid, 1, 1,
+        channelsLast);
     this.expandBn = maxExpand == 1 ? null : new DynamicBatchNorm(w, name + ".expand.bn", maxMid);
     this.depthwise = new DynamicDepthwise(w, name + ".depthwise", maxMid, kernels, stride);
     this.depthwiseBn = new DynamicBatchNorm(w, name + ".depthwise.bn", maxMid);
     this.se = squeezeExcite ? new DynamicSqueezeExcite(w, name + ".se", maxMid) : null;
-    this.project = new DynamicConv(w, name + ".project", maxMid, maxOut, 1, 1);
+    this.project = new DynamicConv(w, name + ".project", maxMid, maxOut, 1, 1, channelsLast);
     this.projectBn = new DynamicBatchNorm(w, name + ".project.bn", maxOut);
     this.activation = activation;
     this.stride = stride;
