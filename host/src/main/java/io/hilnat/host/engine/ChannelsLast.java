@@ -38,7 +38,7 @@ public final class ChannelsLast {
       {48, 16, 14}, {480, 80, 5}, {80, 480, 5}, {112, 336, 5}, {960, 160, 5}};
   /**
    * Channels of depthwise convolutions, each checked with every kernel and stride at 14 and 5 px: within a block of
-   * 32, on one, past one, and the expanded widths of the spaces shipped.
+   * 32, on one and past one, up to the widest expanded layer of the spaces shipped.
    */
   private static final int[] DEPTHWISE_CHANNELS = {8, 16, 24, 32, 40, 48, 72, 96, 120, 144, 200, 240, 288, 480, 576,
       672, 960, 1152};
