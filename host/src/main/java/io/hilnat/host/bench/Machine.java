@@ -17,6 +17,23 @@ public final class Machine {
     node.put("java", System.getProperty("java.version"));
     node.put("cpu", cpuModel());
     node.put("memory_gib", Math.round(totalMemoryGib() * 10) / 10.0);
+    node.put("memory_settings", memorySettings());
+  }
+
+  /** The allocator settings the launcher exports, which move training speed and resident memory. */
+  static String memorySettings() {
+    StringBuilder s = new StringBuilder();
+    for (String name : new String[] {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX",
+        "THP_MEM_ALLOC_ENABLE"}) {
+      s.append(s.isEmpty() ? "" : " ").append(name).append('=').append(System.getenv(name));
+    }
+    try {
+      s.append(" transparent_hugepage=").append(Files.readString(
+          Path.of("/sys/kernel/mm/transparent_hugepage/enabled")).strip());
+    } catch (IOException e) {
+      s.append(" transparent_hugepage=unknown");
+    }
+    return s.toString();
   }
 
   private static String cpuModel() {

@@ -22,9 +22,6 @@ public final class SearchMemoryBench {
     ObjectNode report = new ObjectMapper().createObjectNode().put("benchmark", "search-memory")
         .put("settings", String.join(" ", common)).put("labels", labels);
     Machine.describe(report.putObject("machine"));
-    report.put("malloc", "MALLOC_MMAP_THRESHOLD_=" + System.getenv("MALLOC_MMAP_THRESHOLD_") + " "
-        + "MALLOC_TRIM_THRESHOLD_="
-        + System.getenv("MALLOC_TRIM_THRESHOLD_") + " MALLOC_ARENA_MAX=" + System.getenv("MALLOC_ARENA_MAX"));
     double supervised = peakMiB("supervised", common, List.of(), work.resolve("supervised"), progress);
     double labelFree = peakMiB("label-free", common, List.of("--ssl", "--labels", labels), work.resolve("label-free"),
         progress);
