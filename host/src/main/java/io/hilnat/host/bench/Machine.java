@@ -21,7 +21,7 @@ public final class Machine {
   }
 
   /** The allocator settings the launcher exports, which move training speed and resident memory. */
-  static String memorySettings() {
+  private static String memorySettings() {
     StringBuilder s = new StringBuilder();
     for (String name : new String[] {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX",
         "THP_MEM_ALLOC_ENABLE"}) {

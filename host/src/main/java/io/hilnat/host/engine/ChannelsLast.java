@@ -171,7 +171,7 @@ public final class ChannelsLast {
   }
 
   /**
-   * {@code op}'s output and the gradients of its two operands for the loss its summed squares: the upstream gradient
+   * {@code op}'s output and the gradients of its two operands, the loss being its summed squares: the upstream gradient
    * is twice the output, as random as the inputs, and agrees between two ops whenever their outputs do.
    */
   private static NDArray[] withGradients(NDManager manager, NDArray x, NDArray w, BinaryOperator<NDArray> op) {
